@@ -158,6 +158,20 @@ jwg_err jwg_json_double(const jwg_json_doc *doc, size_t idx, double *out);
  */
 jwg_err jwg_json_numeric_date(const jwg_json_doc *doc, size_t idx, int64_t *out);
 
+/*
+ * Checks a document as jwg_json_parse() does, without a caller-supplied node
+ * array: small documents use the stack, larger ones one temporary heap
+ * array (JWG_ERR_NOMEM when that fails).
+ */
+jwg_err jwg_json_validate(const uint8_t *src, size_t len, size_t max_depth);
+
+/*
+ * Writes `s` (n bytes, valid UTF-8) as a JSON string with quotes into out;
+ * returns bytes needed (may exceed cap, then nothing useful is written).
+ * No NUL is written.
+ */
+size_t jwg_json_escape(const char *s, size_t n, char *out, size_t cap);
+
 /* ---- algorithms (alg.c) ------------------------------------------------ */
 
 typedef enum jwg_alg_id {
