@@ -1,0 +1,202 @@
+/*
+ * claims.c: the registered claim checks of RFC 7519 4.1 and the policy's
+ * required claims. Every time value is attacker-chosen, so all arithmetic
+ * saturates instead of overflowing.
+ */
+#include "verify_internal.h"
+
+/* The inputs every claim check reads. */
+typedef struct claim_ctx {
+    const struct jwg_policy *p;
+    const jwg_json_doc *doc;
+    int64_t now;
+    char *detail;
+    size_t detail_len;
+} claim_ctx;
+
+/* A NumericDate claim that was looked up: `present` is false when absent. */
+typedef struct date_claim {
+    bool present;
+    int64_t value;
+} date_claim;
+
+int64_t jwg_sat_add(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+int64_t jwg_sat_sub(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_sub_overflow(a, b, &r))
+        return b < 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+static jwg_err fail(const claim_ctx *c, jwg_err err, const char *name, const char *what)
+{
+    jwg_detail_set(c->detail, c->detail_len, "claim \"%s\" %s", name, what);
+    return err;
+}
+
+/* Reads NumericDate claim `name` (RFC 7519 2); `required` makes absence JWG_ERR_CLAIM_MISSING. */
+static jwg_err read_date(const claim_ctx *c, const char *name, bool required, date_claim *out)
+{
+    out->present = false;
+    out->value = 0;
+
+    size_t idx = jwg_json_find(c->doc, 0, name);
+    if (idx == 0) {
+        if (required)
+            return fail(c, JWG_ERR_CLAIM_MISSING, name, "is required but missing");
+        return JWG_OK;
+    }
+
+    if (jwg_json_numeric_date(c->doc, idx, &out->value) != JWG_OK)
+        return fail(c, JWG_ERR_CLAIM_TYPE, name, "is not a NumericDate (a JSON number)");
+    out->present = true;
+    return JWG_OK;
+}
+
+/* RFC 7519 4.1.4: reject on or after exp, allowing the leeway. */
+static jwg_err check_exp(const claim_ctx *c, date_claim *exp)
+{
+    bool required = (c->p->checks & JWG_CHECK_EXP) != 0 || c->p->max_lifetime > 0;
+    JWG_TRY(read_date(c, "exp", required, exp));
+
+    if (exp->present && c->now >= jwg_sat_add(exp->value, c->p->leeway))
+        return fail(c, JWG_ERR_EXPIRED, "exp", "is in the past: the token has expired");
+    return JWG_OK;
+}
+
+/* RFC 7519 4.1.5: reject before nbf, allowing the leeway. */
+static jwg_err check_nbf(const claim_ctx *c)
+{
+    date_claim nbf;
+    JWG_TRY(read_date(c, "nbf", false, &nbf));
+
+    if (nbf.present && jwg_sat_add(c->now, c->p->leeway) < nbf.value)
+        return fail(c, JWG_ERR_NOT_YET_VALID, "nbf", "is in the future: the token is not valid yet");
+    return JWG_OK;
+}
+
+/* RFC 7519 4.1.6: iat must not lie in the future; it also bounds lifetime and age when the policy limits them. */
+static jwg_err check_iat(const claim_ctx *c, const date_claim *exp)
+{
+    const struct jwg_policy *p = c->p;
+    date_claim iat;
+    JWG_TRY(read_date(c, "iat", p->max_lifetime > 0 || p->max_age > 0, &iat));
+    if (!iat.present)
+        return JWG_OK;
+
+    if (iat.value > jwg_sat_add(c->now, p->leeway))
+        return fail(c, JWG_ERR_ISSUED_IN_FUTURE, "iat", "is in the future");
+
+    if (p->max_lifetime > 0 && exp->present && jwg_sat_sub(exp->value, iat.value) > p->max_lifetime)
+        return fail(c, JWG_ERR_LIFETIME, "exp", "minus \"iat\" exceeds the maximum lifetime");
+
+    if (p->max_age > 0 && jwg_sat_sub(c->now, iat.value) > p->max_age)
+        return fail(c, JWG_ERR_TOO_OLD, "iat", "is older than the maximum age");
+    return JWG_OK;
+}
+
+/* Returns 1 when string node `idx` equals one value of `list` byte for byte after unescaping. */
+static int matches_any(const jwg_json_doc *doc, size_t idx, const jwg_str_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        if (jwg_json_string_equals(doc, idx, list->items[i].s, list->items[i].len))
+            return 1;
+    }
+    return 0;
+}
+
+/* RFC 7519 4.1.1: iss is a string equal to one allowed issuer; a prefix is no match. */
+static jwg_err check_iss(const claim_ctx *c)
+{
+    if ((c->p->checks & JWG_CHECK_ISS) == 0)
+        return JWG_OK;
+
+    size_t idx = jwg_json_find(c->doc, 0, "iss");
+    if (idx == 0)
+        return fail(c, JWG_ERR_CLAIM_MISSING, "iss", "is required but missing");
+    if (c->doc->nodes[idx].type != JWG_JSON_STRING)
+        return fail(c, JWG_ERR_CLAIM_TYPE, "iss", "is not a string");
+
+    if (!matches_any(c->doc, idx, &c->p->issuers)) {
+        jwg_detail_set(c->detail, c->detail_len, "claim \"iss\" is not one of the %zu allowed issuers",
+                       c->p->issuers.count);
+        return JWG_ERR_ISSUER;
+    }
+    return JWG_OK;
+}
+
+/* RFC 7519 4.1.3: aud is a string or an array of strings; one value must be an allowed audience. */
+static jwg_err check_aud_array(const claim_ctx *c, size_t idx)
+{
+    const jwg_json_node *nodes = c->doc->nodes;
+    size_t end = nodes[idx].next;
+
+    for (size_t i = idx + 1; i < end; i = nodes[i].next) {
+        if (nodes[i].type != JWG_JSON_STRING)
+            return fail(c, JWG_ERR_CLAIM_TYPE, "aud", "is an array with a value that is not a string");
+    }
+
+    for (size_t i = idx + 1; i < end; i = nodes[i].next) {
+        if (matches_any(c->doc, i, &c->p->audiences))
+            return JWG_OK;
+    }
+    jwg_detail_set(c->detail, c->detail_len,
+                   "claim \"aud\" has no value that is one of the %zu allowed audiences",
+                   c->p->audiences.count);
+    return JWG_ERR_AUDIENCE;
+}
+
+static jwg_err check_aud(const claim_ctx *c)
+{
+    if ((c->p->checks & JWG_CHECK_AUD) == 0)
+        return JWG_OK;
+
+    size_t idx = jwg_json_find(c->doc, 0, "aud");
+    if (idx == 0)
+        return fail(c, JWG_ERR_CLAIM_MISSING, "aud", "is required but missing");
+
+    uint8_t type = c->doc->nodes[idx].type;
+    if (type == JWG_JSON_ARRAY)
+        return check_aud_array(c, idx);
+    if (type != JWG_JSON_STRING)
+        return fail(c, JWG_ERR_CLAIM_TYPE, "aud", "is neither a string nor an array of strings");
+
+    if (!matches_any(c->doc, idx, &c->p->audiences)) {
+        jwg_detail_set(c->detail, c->detail_len, "claim \"aud\" is not one of the %zu allowed audiences",
+                       c->p->audiences.count);
+        return JWG_ERR_AUDIENCE;
+    }
+    return JWG_OK;
+}
+
+static jwg_err check_required(const claim_ctx *c)
+{
+    for (size_t i = 0; i < c->p->required.count; i++) {
+        const char *name = c->p->required.items[i].s;
+        if (jwg_json_find(c->doc, 0, name) == 0)
+            return fail(c, JWG_ERR_CLAIM_MISSING, name, "is required by the policy but missing");
+    }
+    return JWG_OK;
+}
+
+jwg_err jwg_claims_check(const struct jwg_policy *p, const jwg_json_doc *doc, int64_t now,
+                         char *detail, size_t detail_len)
+{
+    claim_ctx c = {p, doc, now, detail, detail_len};
+    date_claim exp;
+
+    JWG_TRY(check_exp(&c, &exp));
+    JWG_TRY(check_nbf(&c));
+    JWG_TRY(check_iat(&c, &exp));
+    JWG_TRY(check_iss(&c));
+    JWG_TRY(check_aud(&c));
+    return check_required(&c);
+}

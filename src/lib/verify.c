@@ -1,0 +1,618 @@
+/*
+ * verify.c: the verifier and the verification pipeline for compact JWS
+ * (RFC 7515 7.1) and JWT (RFC 7519 7.2).
+ *
+ * Each step is one function that either passes or sets the result's error
+ * and detail. Steps run in the order documented in jwtguard.h, so the first
+ * failing rule is the one reported. A verification allocates exactly once:
+ * the result, whose arena holds everything decoded from the token.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "verify_internal.h"
+
+/* The state of one verification; lives on the caller's stack. */
+typedef struct verify_ctx {
+    const jwg_verifier *v;
+    const char *token;
+    size_t len;
+    int64_t now;
+    bool jws;                /* opaque payload: no claims JSON, no claim checks */
+    const char *seg[3];      /* header, payload, signature segments */
+    size_t seg_len[3];
+    jwg_result *r;
+    jwg_alg_id alg;
+    uint8_t *sig;            /* decoded signature, in the arena */
+    size_t sig_cap;
+    size_t candidates[JWG_MAX_KEYS];
+    size_t candidate_count;
+} verify_ctx;
+
+/* Registered header parameters (RFC 7515 4.1) that "crit" must not list (RFC 7515 4.1.11). */
+static const char *const registered_headers[] = {"alg", "jku", "jwk", "kid", "x5u", "x5c",
+                                                 "x5t", "x5t#S256", "typ", "cty", "crit"};
+
+/* Upper bound of the decoded length of `n` base64url characters, defined for every n. */
+static size_t decoded_cap(size_t n)
+{
+    return n / 4 * 3 + 2;
+}
+
+static jwg_err step_fail(verify_ctx *c, jwg_err err, const char *what)
+{
+    jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s", what);
+    return err;
+}
+
+/* ---- verifier ---------------------------------------------------------- */
+
+/* Returns the algorithms the verifier's keys admit, counting only keys that may verify. */
+static uint32_t keys_admit(const jwg_keyset *ks)
+{
+    uint32_t algs = 0;
+    for (size_t i = 0; i < ks->count; i++) {
+        if (jwg_key_can_verify(ks->keys[i]))
+            algs |= jwg_key_algs(ks->keys[i]);
+    }
+    return algs;
+}
+
+/* Rejects a policy whose checks cannot pass or whose algorithms no key can verify. */
+static jwg_err verifier_check(const jwg_policy *p, const jwg_keyset *ks, char *detail, size_t dlen)
+{
+    if (ks->count == 0) {
+        jwg_detail_set(detail, dlen, "the key set is empty: add a verification key");
+        return JWG_ERR_NO_KEYS;
+    }
+    if ((p->checks & JWG_CHECK_ISS) && p->issuers.count == 0) {
+        jwg_detail_set(detail, dlen, "no issuer configured: add one with jwg_policy_add_issuer "
+                                     "or drop JWG_CHECK_ISS");
+        return JWG_ERR_POLICY_INVALID;
+    }
+    if ((p->checks & JWG_CHECK_AUD) && p->audiences.count == 0) {
+        jwg_detail_set(detail, dlen, "no audience configured: add one with jwg_policy_add_audience "
+                                     "or drop JWG_CHECK_AUD");
+        return JWG_ERR_POLICY_INVALID;
+    }
+
+    uint32_t admitted = keys_admit(ks);
+    if (admitted == 0) {
+        jwg_detail_set(detail, dlen, "no key in the set may be used to verify");
+        return JWG_ERR_NO_KEYS;
+    }
+    for (unsigned i = 0; i < JWG_ALG_COUNT; i++) {
+        if ((p->algs & JWG_ALG_BIT(i)) && !(admitted & JWG_ALG_BIT(i))) {
+            jwg_detail_set(detail, dlen, "the policy allows %s but no key admits it: add a key "
+                                         "or remove the algorithm", jwg_alg_name((jwg_alg_id)i));
+            return JWG_ERR_NO_KEYS;
+        }
+    }
+    return JWG_OK;
+}
+
+static void verifier_load_keys(jwg_verifier *v)
+{
+    v->key_count = v->keyset->count;
+    for (size_t i = 0; i < v->key_count; i++) {
+        jwg_vkey *vk = &v->keys[i];
+        vk->key = v->keyset->keys[i];
+        vk->kid = jwg_key_kid(vk->key);
+        vk->kid_len = vk->kid != NULL ? strlen(vk->kid) : 0;
+        vk->algs = jwg_key_algs(vk->key);
+        vk->can_verify = jwg_key_can_verify(vk->key);
+    }
+}
+
+jwg_err jwg_verifier_new(jwg_verifier **out, const jwg_policy *p, const jwg_keyset *ks, char *detail,
+                         size_t detail_len)
+{
+    jwg_detail_set(detail, detail_len, "%s", "");
+    JWG_ENSURE(out != NULL, JWG_ERR_INVALID_ARGUMENT);
+    *out = NULL;
+    JWG_ENSURE(p != NULL && ks != NULL, JWG_ERR_INVALID_ARGUMENT);
+    JWG_TRY(verifier_check(p, ks, detail, detail_len));
+
+    jwg_verifier *v = calloc(1, sizeof(*v));
+    JWG_ENSURE(v != NULL, JWG_ERR_NOMEM);
+
+    jwg_err rc = jwg_policy_copy(&v->policy, p);
+    if (rc != JWG_OK) {
+        free(v);
+        return rc;
+    }
+
+    v->keyset = jwg_keyset_ref(ks);
+    v->allowed = p->algs != 0 ? p->algs : keys_admit(ks);
+    verifier_load_keys(v);
+    *out = v;
+    return JWG_OK;
+}
+
+void jwg_verifier_free(jwg_verifier *v)
+{
+    if (v == NULL)
+        return;
+
+    jwg_policy_clear(&v->policy);
+    jwg_keyset_free(v->keyset);
+    free(v);
+}
+
+/* ---- steps before the result exists ------------------------------------ */
+
+static jwg_err check_size(const verify_ctx *c)
+{
+    return c->len > c->v->policy.max_token_bytes ? JWG_ERR_TOKEN_TOO_LARGE : JWG_OK;
+}
+
+/* RFC 7515 7.1: exactly three non-empty segments separated by '.'. */
+static jwg_err split_token(verify_ctx *c)
+{
+    const char *p = c->token;
+    const char *end = c->token + c->len;
+
+    for (size_t i = 0; i < 3; i++) {
+        const char *dot = i < 2 ? memchr(p, '.', (size_t)(end - p)) : NULL;
+        const char *seg_end = dot != NULL ? dot : end;
+        if (i < 2 && dot == NULL)
+            return JWG_ERR_TOKEN_SEGMENTS;
+
+        c->seg[i] = p;
+        c->seg_len[i] = (size_t)(seg_end - p);
+        if (c->seg_len[i] == 0)
+            return JWG_ERR_TOKEN_SEGMENTS;
+        p = seg_end + 1;
+    }
+
+    /* A fourth segment shows up as a dot inside the signature. */
+    if (memchr(c->seg[2], '.', c->seg_len[2]) != NULL)
+        return JWG_ERR_TOKEN_SEGMENTS;
+    return JWG_OK;
+}
+
+/* ---- the result and its arena ------------------------------------------ */
+
+/* The arena layout for one token; every size is derived from segment lengths alone. */
+typedef struct arena_plan {
+    size_t header_cap, payload_cap, sig_cap;
+    size_t header_nodes, claims_nodes;
+    size_t total;
+} arena_plan;
+
+static void arena_plan_make(const verify_ctx *c, bool split_ok, arena_plan *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (!split_ok)
+        return;
+
+    a->header_cap = decoded_cap(c->seg_len[0]);
+    a->payload_cap = decoded_cap(c->seg_len[1]);
+    a->sig_cap = decoded_cap(c->seg_len[2]);
+    a->header_nodes = jwg_json_nodes_max(a->header_cap);
+    a->claims_nodes = c->jws ? 0 : jwg_json_nodes_max(a->payload_cap);
+
+    size_t strings = a->header_cap + 1 + (c->jws ? 0 : a->payload_cap + 1);
+    a->total = (a->header_nodes + a->claims_nodes) * sizeof(jwg_json_node) + a->header_cap +
+               a->payload_cap + a->sig_cap + strings;
+}
+
+/* Carves the arena: node arrays first, because they need alignment, then the byte areas. */
+static void arena_carve(verify_ctx *c, const arena_plan *a)
+{
+    jwg_result *r = c->r;
+    jwg_json_node *nodes = (jwg_json_node *)(void *)r->arena;
+    unsigned char *bytes = (unsigned char *)(nodes + a->header_nodes + a->claims_nodes);
+
+    r->part[JWG_PART_HEADER].doc.nodes = nodes;
+    r->part[JWG_PART_CLAIMS].doc.nodes = nodes + a->header_nodes;
+
+    r->part[JWG_PART_HEADER].text = bytes;
+    bytes += a->header_cap;
+    r->part[JWG_PART_HEADER].strings = (char *)bytes;
+    bytes += a->header_cap + 1;
+    r->payload = bytes;
+    bytes += a->payload_cap;
+    if (!c->jws) {
+        r->part[JWG_PART_CLAIMS].strings = (char *)bytes;
+        bytes += a->payload_cap + 1;
+    }
+    c->sig = bytes;
+    c->sig_cap = a->sig_cap;
+}
+
+static jwg_result *result_new(verify_ctx *c, bool split_ok)
+{
+    arena_plan a;
+    arena_plan_make(c, split_ok, &a);
+
+    /* Uninitialised on purpose: every field below is set before it is read. */
+    jwg_result *r = malloc(sizeof(*r) + a.total);
+    if (r == NULL)
+        return NULL;
+
+    memset(r, 0, sizeof(*r));
+    r->arena_len = a.total;
+    c->r = r;
+    if (split_ok)
+        arena_carve(c, &a);
+    return r;
+}
+
+/* ---- header steps ------------------------------------------------------ */
+
+/* Returns the unescaped bytes of string node `idx`: in place when it has no escape, else in the scratch. */
+static void part_string(jwg_part_data *pd, size_t idx, const char **s, size_t *n)
+{
+    const jwg_json_node *node = &pd->doc.nodes[idx];
+
+    if ((node->flags & JWG_JSON_HAS_ESCAPE) == 0) {
+        *s = (const char *)pd->text + node->start;
+        *n = node->len;
+        return;
+    }
+
+    char *dst = pd->strings + node->start;
+    if (jwg_json_string_copy(&pd->doc, idx, dst, (size_t)node->len + 1, n) != JWG_OK)
+        *n = 0;
+    *s = dst;
+}
+
+/* Decodes strictly and parses one part as a JSON object; `what` names the part in details. */
+static jwg_err decode_part(verify_ctx *c, jwg_part part, const char *seg, size_t seg_len,
+                           uint8_t *text, size_t cap, size_t nodes_cap, const char *what)
+{
+    jwg_part_data *pd = &c->r->part[part];
+    size_t text_len;
+
+    if (jwg_b64url_decode(seg, seg_len, text, cap, &text_len) != JWG_OK) {
+        jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s is not strict base64url", what);
+        return JWG_ERR_BASE64URL;
+    }
+
+    pd->text = text;
+    pd->text_len = text_len;
+    jwg_err rc = jwg_json_parse(text, text_len, pd->doc.nodes, nodes_cap, JWG_MAX_JSON_DEPTH, &pd->doc);
+    if (rc != JWG_OK) {
+        jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s is not valid JSON: %s", what,
+                       jwg_strerror(rc));
+        return rc;
+    }
+    if (pd->doc.nodes[0].type != JWG_JSON_OBJECT) {
+        jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s is not a JSON object", what);
+        return JWG_ERR_JSON_NOT_OBJECT;
+    }
+
+    pd->parsed = true;
+    return JWG_OK;
+}
+
+static jwg_err parse_header(verify_ctx *c)
+{
+    size_t cap = decoded_cap(c->seg_len[0]);
+    return decode_part(c, JWG_PART_HEADER, c->seg[0], c->seg_len[0], c->r->part[0].text, cap,
+                       jwg_json_nodes_max(cap), "header");
+}
+
+static size_t header_find(const verify_ctx *c, const char *name)
+{
+    return jwg_json_find(&c->r->part[JWG_PART_HEADER].doc, 0, name);
+}
+
+static uint8_t header_type(const verify_ctx *c, size_t idx)
+{
+    return c->r->part[JWG_PART_HEADER].doc.nodes[idx].type;
+}
+
+/* RFC 7515 4.1.1 and RFC 8725 3.1: the token's alg only selects within the allow-list. */
+static jwg_err check_alg(verify_ctx *c)
+{
+    size_t idx = header_find(c, "alg");
+    if (idx == 0 || header_type(c, idx) != JWG_JSON_STRING)
+        return step_fail(c, JWG_ERR_ALG_MISSING, "header has no \"alg\" string");
+
+    const char *name;
+    size_t n;
+    part_string(&c->r->part[JWG_PART_HEADER], idx, &name, &n);
+
+    jwg_err rc = jwg_alg_from_name(name, n, &c->alg);
+    if (rc == JWG_ERR_ALG_NONE)
+        return step_fail(c, rc, "header \"alg\" is \"none\": unsigned tokens are never accepted");
+    if (rc != JWG_OK)
+        return step_fail(c, JWG_ERR_ALG_UNKNOWN, "header \"alg\" is not a supported algorithm");
+
+    if ((c->v->allowed & JWG_ALG_BIT(c->alg)) == 0) {
+        jwg_detail_set(c->r->detail, sizeof(c->r->detail),
+                       "header \"alg\" %s is not in the allowed algorithms", jwg_alg_name(c->alg));
+        return JWG_ERR_ALG_NOT_ALLOWED;
+    }
+    return JWG_OK;
+}
+
+static bool is_registered_header(const jwg_json_doc *doc, size_t idx)
+{
+    for (size_t i = 0; i < JWG_ARRAY_LEN(registered_headers); i++) {
+        const char *name = registered_headers[i];
+        if (jwg_json_string_equals(doc, idx, name, strlen(name)))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * RFC 7515 4.1.11: "crit" is a non-empty array of extension names, none of
+ * them registered, and every one must be understood. This library
+ * understands no extension, so any valid "crit" is rejected.
+ */
+static jwg_err check_crit(verify_ctx *c)
+{
+    const jwg_json_doc *doc = &c->r->part[JWG_PART_HEADER].doc;
+    size_t idx = header_find(c, "crit");
+    if (idx == 0)
+        return JWG_OK;
+
+    const jwg_json_node *arr = &doc->nodes[idx];
+    if (arr->type != JWG_JSON_ARRAY || arr->count == 0)
+        return step_fail(c, JWG_ERR_CRIT_INVALID, "header \"crit\" is not a non-empty array of strings");
+
+    for (size_t i = idx + 1; i < arr->next; i = doc->nodes[i].next) {
+        if (doc->nodes[i].type != JWG_JSON_STRING)
+            return step_fail(c, JWG_ERR_CRIT_INVALID, "header \"crit\" has a value that is not a string");
+        if (is_registered_header(doc, i))
+            return step_fail(c, JWG_ERR_CRIT_INVALID, "header \"crit\" lists a registered header parameter");
+    }
+    return step_fail(c, JWG_ERR_CRIT_UNSUPPORTED,
+                     "header \"crit\" names an extension this library does not understand");
+}
+
+/* Reads a media-type header member without its optional "application/" prefix (RFC 7515 4.1.9). */
+static bool header_media_type(verify_ctx *c, const char *member, const char **s, size_t *n)
+{
+    size_t idx = header_find(c, member);
+    if (idx == 0 || header_type(c, idx) != JWG_JSON_STRING)
+        return false;
+
+    part_string(&c->r->part[JWG_PART_HEADER], idx, s, n);
+    *s = jwg_media_type_strip(*s, n);
+    return true;
+}
+
+/* RFC 8725 3.11: explicit typing, when the policy asks for it. */
+static jwg_err check_typ(verify_ctx *c)
+{
+    const jwg_str *want = &c->v->policy.typ;
+    if (want->s == NULL)
+        return JWG_OK;
+
+    const char *s;
+    size_t n;
+    if (!header_media_type(c, "typ", &s, &n) || n != want->len || !jwg_ascii_case_equal(s, want->s, n))
+        return step_fail(c, JWG_ERR_TYP_MISMATCH, "header \"typ\" is missing or not the required type");
+    return JWG_OK;
+}
+
+/* RFC 7519 5.2: "cty": "JWT" marks a nested token, which is not accepted. */
+static jwg_err check_cty(verify_ctx *c)
+{
+    const char *s;
+    size_t n;
+    if (header_media_type(c, "cty", &s, &n) && n == 3 && jwg_ascii_case_equal(s, "JWT", 3))
+        return step_fail(c, JWG_ERR_NESTED_JWT, "header \"cty\" is \"JWT\": nested tokens are not accepted");
+    return JWG_OK;
+}
+
+/* RFC 7515 4.1: the JSON type of each registered member that this library reads or names. */
+static jwg_err check_header_types(verify_ctx *c)
+{
+    static const struct {
+        const char *name;
+        uint8_t type;
+    } rules[] = {{"kid", JWG_JSON_STRING}, {"typ", JWG_JSON_STRING}, {"cty", JWG_JSON_STRING},
+                 {"jku", JWG_JSON_STRING}, {"x5u", JWG_JSON_STRING}, {"jwk", JWG_JSON_OBJECT},
+                 {"x5c", JWG_JSON_ARRAY}};
+
+    for (size_t i = 0; i < JWG_ARRAY_LEN(rules); i++) {
+        size_t idx = header_find(c, rules[i].name);
+        if (idx != 0 && header_type(c, idx) != rules[i].type) {
+            jwg_detail_set(c->r->detail, sizeof(c->r->detail), "header \"%s\" has the wrong JSON type",
+                           rules[i].name);
+            return JWG_ERR_HEADER_TYPE;
+        }
+    }
+    return JWG_OK;
+}
+
+/* ---- key selection and signature --------------------------------------- */
+
+/* With "kid": the one configured key of that kid, which must allow verifying and admit alg. */
+static jwg_err select_by_kid(verify_ctx *c, size_t kid_idx)
+{
+    const jwg_json_doc *doc = &c->r->part[JWG_PART_HEADER].doc;
+    uint32_t bit = JWG_ALG_BIT(c->alg);
+
+    for (size_t i = 0; i < c->v->key_count; i++) {
+        const jwg_vkey *k = &c->v->keys[i];
+        if (k->kid == NULL || !jwg_json_string_equals(doc, kid_idx, k->kid, k->kid_len))
+            continue;
+        if (!k->can_verify)
+            return step_fail(c, JWG_ERR_KEY_USE, "the key selected by \"kid\" may not be used to verify");
+        if ((k->algs & bit) == 0)
+            return step_fail(c, JWG_ERR_KEY_ALG_MISMATCH,
+                             "the key selected by \"kid\" does not admit the header \"alg\"");
+        c->candidates[c->candidate_count++] = i;
+        return JWG_OK;
+    }
+    return step_fail(c, JWG_ERR_KEY_NOT_FOUND, "no configured key has the header \"kid\"");
+}
+
+/* Without "kid": every key that admits alg and may verify. */
+static jwg_err select_by_alg(verify_ctx *c)
+{
+    uint32_t bit = JWG_ALG_BIT(c->alg);
+
+    for (size_t i = 0; i < c->v->key_count; i++) {
+        const jwg_vkey *k = &c->v->keys[i];
+        if (k->can_verify && (k->algs & bit) != 0)
+            c->candidates[c->candidate_count++] = i;
+    }
+    if (c->candidate_count == 0)
+        return step_fail(c, JWG_ERR_KEY_NOT_FOUND, "no configured key admits the header \"alg\"");
+    return JWG_OK;
+}
+
+/* RFC 8725 3.10: "jwk", "jku", "x5u" and "x5c" are never read; keys come from the configuration only. */
+static jwg_err select_keys(verify_ctx *c)
+{
+    size_t kid_idx = header_find(c, "kid");
+    return kid_idx != 0 ? select_by_kid(c, kid_idx) : select_by_alg(c);
+}
+
+/* RFC 7515 5.2 steps 6-8: the signature covers the ASCII "header.payload" exactly as sent. */
+static jwg_err verify_signature(verify_ctx *c)
+{
+    size_t sig_len;
+    if (jwg_b64url_decode(c->seg[2], c->seg_len[2], c->sig, c->sig_cap, &sig_len) != JWG_OK)
+        return step_fail(c, JWG_ERR_BASE64URL, "signature is not strict base64url");
+
+    const uint8_t *msg = (const uint8_t *)c->token;
+    size_t msg_len = c->seg_len[0] + 1 + c->seg_len[1];
+    jwg_err first = JWG_ERR_SIGNATURE_INVALID;
+
+    for (size_t i = 0; i < c->candidate_count; i++) {
+        const jwg_key *key = c->v->keys[c->candidates[i]].key;
+        jwg_err rc = jwg_key_verify(key, c->alg, msg, msg_len, c->sig, sig_len);
+        if (rc == JWG_OK) {
+            jwg_detail_set(c->r->thumbprint, sizeof(c->r->thumbprint), "%s", jwg_key_thumbprint(key));
+            c->r->verified = true;
+            return JWG_OK;
+        }
+        if (i == 0)
+            first = rc;
+    }
+
+    if (first == JWG_ERR_SIGNATURE_LENGTH)
+        return step_fail(c, first, "signature has the wrong length for the header \"alg\"");
+    if (first == JWG_ERR_CRYPTO)
+        return step_fail(c, first, "the signature check failed inside OpenSSL");
+    return step_fail(c, JWG_ERR_SIGNATURE_INVALID, "signature does not verify with any selected key");
+}
+
+/* ---- payload and claims ------------------------------------------------ */
+
+static jwg_err decode_payload(verify_ctx *c)
+{
+    jwg_result *r = c->r;
+    if (jwg_b64url_decode(c->seg[1], c->seg_len[1], r->payload, decoded_cap(c->seg_len[1]),
+                          &r->payload_len) != JWG_OK)
+        return step_fail(c, JWG_ERR_BASE64URL, "payload is not strict base64url");
+
+    r->has_payload = true;
+    return JWG_OK;
+}
+
+/* Parses the already decoded payload as the claims object (RFC 7519 7.2 step 10). */
+static jwg_err parse_claims(verify_ctx *c)
+{
+    jwg_result *r = c->r;
+    jwg_part_data *pd = &r->part[JWG_PART_CLAIMS];
+    size_t cap = decoded_cap(c->seg_len[1]);
+
+    pd->text = r->payload;
+    pd->text_len = r->payload_len;
+    jwg_err rc = jwg_json_parse(r->payload, r->payload_len, pd->doc.nodes, jwg_json_nodes_max(cap),
+                                JWG_MAX_JSON_DEPTH, &pd->doc);
+    if (rc != JWG_OK) {
+        jwg_detail_set(r->detail, sizeof(r->detail), "claims are not valid JSON: %s", jwg_strerror(rc));
+        return rc;
+    }
+    if (pd->doc.nodes[0].type != JWG_JSON_OBJECT)
+        return step_fail(c, JWG_ERR_JSON_NOT_OBJECT, "claims are not a JSON object");
+
+    pd->parsed = true;
+    return JWG_OK;
+}
+
+static jwg_err check_claims(verify_ctx *c)
+{
+    return jwg_claims_check(&c->v->policy, &c->r->part[JWG_PART_CLAIMS].doc, c->now, c->r->detail,
+                            sizeof(c->r->detail));
+}
+
+/* ---- the pipeline ------------------------------------------------------ */
+
+typedef jwg_err (*verify_step)(verify_ctx *c);
+
+/* The documented order; the first failing step decides the error. */
+static const verify_step jwt_steps[] = {parse_header, check_alg,    check_crit,
+                                        check_typ,    check_cty,    check_header_types,
+                                        select_keys,  verify_signature, decode_payload,
+                                        parse_claims, check_claims};
+
+/* The JWS steps stop after the payload: it is opaque bytes. */
+#define JWS_STEP_COUNT 9u
+
+static jwg_err run_steps(verify_ctx *c)
+{
+    size_t count = c->jws ? JWS_STEP_COUNT : JWG_ARRAY_LEN(jwt_steps);
+    for (size_t i = 0; i < count; i++)
+        JWG_TRY(jwt_steps[i](c));
+    return JWG_OK;
+}
+
+static jwg_err early_fail(jwg_result *r, jwg_err err)
+{
+    const char *what = err == JWG_ERR_TOKEN_TOO_LARGE
+                           ? "token is larger than the policy's maximum size"
+                           : "token is not three non-empty segments separated by dots";
+    jwg_detail_set(r->detail, sizeof(r->detail), "%s", what);
+    return err;
+}
+
+static jwg_err verify_common(verify_ctx *c, jwg_result **out)
+{
+    jwg_err early = check_size(c);
+    if (early == JWG_OK)
+        early = split_token(c);
+
+    jwg_result *r = result_new(c, early == JWG_OK);
+    JWG_ENSURE(r != NULL, JWG_ERR_NOMEM);
+
+    jwg_err rc = early != JWG_OK ? early_fail(r, early) : run_steps(c);
+    r->error = rc;
+    *out = r;
+    return rc;
+}
+
+static jwg_err verify_entry(const jwg_verifier *v, const char *token, size_t len, int64_t now,
+                            bool jws, jwg_result **out)
+{
+    JWG_ENSURE(out != NULL, JWG_ERR_INVALID_ARGUMENT);
+    *out = NULL;
+    JWG_ENSURE(v != NULL && token != NULL, JWG_ERR_INVALID_ARGUMENT);
+
+    verify_ctx c;
+    c.v = v;
+    c.token = token;
+    c.len = len;
+    c.now = now;
+    c.jws = jws;
+    c.candidate_count = 0;
+    return verify_common(&c, out);
+}
+
+jwg_err jwg_verify_at(const jwg_verifier *v, const char *token, size_t len, int64_t now,
+                      jwg_result **out)
+{
+    return verify_entry(v, token, len, now, false, out);
+}
+
+jwg_err jwg_verify(const jwg_verifier *v, const char *token, size_t len, jwg_result **out)
+{
+    return verify_entry(v, token, len, (int64_t)time(NULL), false, out);
+}
+
+jwg_err jwg_verify_jws(const jwg_verifier *v, const char *token, size_t len, jwg_result **out)
+{
+    return verify_entry(v, token, len, 0, true, out);
+}

@@ -1,0 +1,112 @@
+/*
+ * verify_internal.h: the policy, verifier and result objects shared by
+ * policy.c, verify.c, claims.c, result.c and sign.c.
+ */
+#ifndef JWTGUARD_VERIFY_INTERNAL_H
+#define JWTGUARD_VERIFY_INTERNAL_H
+
+#include "internal.h"
+
+/* A string copied from the caller, with its length so that hot paths never call strlen. */
+typedef struct jwg_str {
+    char *s;
+    size_t len;
+} jwg_str;
+
+/* A growable list of owned strings (issuers, audiences, required claims). */
+typedef struct jwg_str_list {
+    jwg_str *items;
+    size_t count;
+} jwg_str_list;
+
+struct jwg_policy {
+    unsigned checks; /* jwg_check flags still enforced */
+    uint32_t algs;   /* JWG_ALG_BIT set; 0 means "whatever the keys admit" */
+    jwg_str_list issuers;
+    jwg_str_list audiences;
+    jwg_str_list required;
+    jwg_str typ; /* normalized (no "application/" prefix); s == NULL when not required */
+    int64_t leeway;
+    int64_t max_lifetime; /* 0: no limit */
+    int64_t max_age;      /* 0: no limit */
+    size_t max_token_bytes;
+};
+
+/* One key of the verifier's set, with the facts that key selection reads on every token. */
+typedef struct jwg_vkey {
+    const jwg_key *key;
+    const char *kid; /* NULL when the key has none */
+    size_t kid_len;
+    uint32_t algs;
+    bool can_verify;
+} jwg_vkey;
+
+struct jwg_verifier {
+    struct jwg_policy policy; /* deep copy, never changed after jwg_verifier_new() */
+    jwg_keyset *keyset;       /* reference from jwg_keyset_ref() */
+    uint32_t allowed;         /* the effective allow-list */
+    size_t key_count;
+    jwg_vkey keys[JWG_MAX_KEYS];
+};
+
+/* One decoded part (header or claims) of a token, pointing into the result's arena. */
+typedef struct jwg_part_data {
+    uint8_t *text;     /* decoded JSON text */
+    size_t text_len;
+    char *strings;     /* scratch for unescaped strings, text_len + 1 bytes */
+    jwg_json_doc doc;
+    bool parsed;       /* doc holds a JSON object */
+} jwg_part_data;
+
+/*
+ * A verification result. It is one allocation: this struct followed by an
+ * arena sized from the token that holds the decoded header, payload and
+ * signature, both node arrays and the scratch for unescaped strings.
+ */
+struct jwg_result {
+    jwg_err error;
+    bool verified; /* the signature verified, so claims may be read */
+    jwg_part_data part[2];
+    uint8_t *payload;
+    size_t payload_len;
+    bool has_payload;
+    char thumbprint[JWG_THUMBPRINT_MAX];
+    char detail[JWG_DETAIL_MAX];
+    size_t arena_len;
+    _Alignas(max_align_t) unsigned char arena[];
+};
+
+/* Replaces `dst`'s string with a copy of `s` (length `len`), NUL-terminated. */
+jwg_err jwg_str_set(jwg_str *dst, const char *s, size_t len);
+
+/* Appends a copy of `s` (length `len`) to `list`. */
+jwg_err jwg_str_list_add(jwg_str_list *list, const char *s, size_t len);
+
+/* Frees every string of `list` and empties it. */
+void jwg_str_list_clear(jwg_str_list *list);
+
+/* Deep-copies `src` into the zeroed `dst`; on failure `dst` holds nothing to free. */
+jwg_err jwg_policy_copy(struct jwg_policy *dst, const struct jwg_policy *src);
+
+/* Frees the strings a policy owns, not the policy itself. */
+void jwg_policy_clear(struct jwg_policy *p);
+
+/* Returns `s` (length `len`) without an "application/" prefix, ASCII case-insensitively (RFC 7515 4.1.9). */
+const char *jwg_media_type_strip(const char *s, size_t *len);
+
+/* Returns 1 when the ASCII strings `a` and `b` of length `n` match ignoring letter case. */
+int jwg_ascii_case_equal(const char *a, const char *b, size_t n);
+
+/*
+ * Checks the registered claims of a parsed claims object against `p` at
+ * time `now` (RFC 7519 4.1), then the required claims. Writes a detail that
+ * names the claim, never its value.
+ */
+jwg_err jwg_claims_check(const struct jwg_policy *p, const jwg_json_doc *doc, int64_t now,
+                         char *detail, size_t detail_len);
+
+/* Saturating int64 arithmetic: claims are attacker-chosen, so no sum may overflow. */
+int64_t jwg_sat_add(int64_t a, int64_t b);
+int64_t jwg_sat_sub(int64_t a, int64_t b);
+
+#endif /* JWTGUARD_VERIFY_INTERNAL_H */
