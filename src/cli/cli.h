@@ -1,0 +1,87 @@
+/*
+ * cli.h: declarations shared by the files of the jwtguard command. The
+ * command uses the library only through include/jwtguard/jwtguard.h.
+ */
+#ifndef JWTGUARD_CLI_H
+#define JWTGUARD_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "jwtguard/jwtguard.h"
+
+/* Exit status of every subcommand; documented in man/jwtguard.1. */
+enum cli_exit {
+    CLI_EXIT_OK = 0,       /* valid token, or nothing found */
+    CLI_EXIT_REJECTED = 1, /* token rejected, or inspect findings */
+    CLI_EXIT_USAGE = 2     /* usage, configuration, key or I/O error */
+};
+
+#define CLI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Maximum size of a key, JWK set or secret file; real ones are a few KiB. */
+#define CLI_MAX_KEY_FILE_BYTES (1024u * 1024u)
+
+/* Maximum bytes read for a token; anything longer is rejected as too large. */
+#define CLI_MAX_TOKEN_INPUT_BYTES (JWG_MAX_TOKEN_BYTES_LIMIT + 1u)
+
+/* Latest accepted --now, 9999-12-31T23:59:59Z, so that any date arithmetic stays in range. */
+#define CLI_MAX_NOW 253402300799
+
+/* Maximum number of --key options of one command line. */
+#define CLI_MAX_KEY_FILES 16u
+
+/* Prints "jwtguard: error: <what> (<value>): <todo>" to stderr. */
+void cli_error(const char *what, const char *value, const char *todo);
+
+/* Prints "jwtguard: error: <what> (<value>): <todo> [<detail>]" when detail is not empty. */
+void cli_error_detail(const char *what, const char *value, const char *todo, const char *detail);
+
+/* Writes `s` (`len` bytes) as a JSON string, escaped; invalid UTF-8 becomes U+FFFD. */
+void cli_json_string(FILE *f, const char *s, size_t len);
+
+/* Returns true when `len` bytes at `s` are valid UTF-8 (RFC 3629). */
+bool cli_utf8_valid(const char *s, size_t len);
+
+/* Writes a JSON string, or null when `s` is NULL. */
+void cli_json_cstr_or_null(FILE *f, const char *s);
+
+/* Writes `len` bytes with control characters shown as \xNN, for text output. */
+void cli_print_safe(FILE *f, const char *s, size_t len);
+
+/*
+ * Reads a whole file into a NUL-terminated buffer released with
+ * cli_buf_free(). Files over `cap` bytes are an error. Prints the error and
+ * returns false on failure.
+ */
+bool cli_read_file(const char *path, size_t cap, char **out, size_t *out_len);
+
+/*
+ * Reads at most `cap` bytes from a stream. Sets *truncated when more bytes
+ * followed; prints the error and returns false on a read failure.
+ */
+bool cli_read_stream(FILE *f, const char *name, size_t cap, char **out, size_t *out_len,
+                     bool *truncated);
+
+/* Wipes and frees a buffer from cli_read_file() or cli_read_stream(). */
+void cli_buf_free(char *buf, size_t len);
+
+/*
+ * Writes `len` bytes to a new file with permission bits `mode` (such as
+ * 0600), never following a symlink. An existing file is an error unless
+ * `force` is true; an overwritten file gets `mode` too.
+ */
+bool cli_write_file(const char *path, const void *data, size_t len, unsigned mode, bool force);
+
+/* Parses a decimal integer in [min, max]; prints the error for `option` and returns false. */
+bool cli_parse_int64(const char *option, const char *text, int64_t min, int64_t max, int64_t *out);
+
+/* Subcommands: each takes the arguments after its name (argv[0] is the name). */
+int cli_cmd_verify(int argc, char **argv);
+int cli_cmd_inspect(int argc, char **argv);
+int cli_cmd_sign(int argc, char **argv);
+int cli_cmd_keygen(int argc, char **argv);
+
+#endif /* JWTGUARD_CLI_H */

@@ -1,0 +1,126 @@
+/*
+ * keygen.c: `jwtguard keygen`, which generates a signing key and writes the
+ * private part (mode 0600) and the public JWK set.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "opts.h"
+
+struct keygen_ctx {
+    const char *alg;
+    const char *kid;
+    int64_t bits;
+    const char *out_private;
+    const char *out_jwks;
+    bool force;
+};
+
+static bool set_bits(void *c, const char *arg)
+{
+    return cli_parse_int64("bits", arg, 2048, 8192, &((struct keygen_ctx *)c)->bits);
+}
+
+static const struct opt_row keygen_rows[] = {
+    {"alg", OPT_VALUE, "ALG", "algorithm the key is for, such as RS256, ES256, EdDSA, HS256", NULL,
+     offsetof(struct keygen_ctx, alg)},
+    {"kid", OPT_VALUE, "KID", "key id (default: the RFC 7638 thumbprint)", NULL,
+     offsetof(struct keygen_ctx, kid)},
+    {"bits", OPT_VALUE, "N", "RSA modulus size in bits, 2048..8192 (default 2048)", set_bits, 0},
+    {"out-private", OPT_VALUE, "FILE", "where to write the private key PEM or HMAC secret (0600)",
+     NULL, offsetof(struct keygen_ctx, out_private)},
+    {"out-jwks", OPT_VALUE, "FILE", "where to write the public JWK set (not for HS*)", NULL,
+     offsetof(struct keygen_ctx, out_jwks)},
+    {"force", OPT_FLAG, NULL, "overwrite existing output files", NULL,
+     offsetof(struct keygen_ctx, force)},
+};
+
+static const struct opt_spec keygen_spec = {
+    "keygen",
+    "--alg ALG --out-private FILE [--out-jwks FILE] [options]",
+    "Generate a key for ALG. Asymmetric: a PKCS#8 private key PEM and a public JWK\n"
+    "set. HS256/HS384/HS512: a random secret of the hash length, raw bytes, and no JWK set.",
+    keygen_rows,
+    CLI_ARRAY_LEN(keygen_rows),
+    0};
+
+static bool path_exists(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0;
+}
+
+/* Checks the options before generating, so that no file is half written. */
+static bool check_outputs(const struct keygen_ctx *ctx, bool symmetric)
+{
+    if (ctx->alg == NULL || ctx->out_private == NULL) {
+        cli_error("missing option", ctx->alg == NULL ? "--alg" : "--out-private",
+                  "keygen needs --alg ALG and --out-private FILE");
+        return false;
+    }
+    if (symmetric && ctx->out_jwks != NULL) {
+        cli_error("an HMAC secret has no public JWK set", ctx->alg, "drop --out-jwks");
+        return false;
+    }
+    if (!symmetric && ctx->out_jwks == NULL) {
+        cli_error("missing option", "--out-jwks", "give the file for the public JWK set");
+        return false;
+    }
+    if (ctx->force)
+        return true;
+    for (int i = 0; i < 2; i++) {
+        const char *path = i == 0 ? ctx->out_private : ctx->out_jwks;
+
+        if (path != NULL && path_exists(path)) {
+            cli_error("file exists", path, "choose another path or pass --force to overwrite");
+            return false;
+        }
+    }
+    return true;
+}
+
+static int generate(const struct keygen_ctx *ctx)
+{
+    uint8_t *priv = NULL;
+    size_t priv_len = 0;
+    char *jwks = NULL;
+    size_t jwks_len = 0;
+    jwg_err rc =
+        jwg_keygen(ctx->alg, ctx->kid, (unsigned)ctx->bits, &priv, &priv_len, &jwks, &jwks_len);
+    bool ok;
+
+    if (rc != JWG_OK) {
+        cli_error_detail("key generation failed", ctx->alg, "give a supported --alg and --bits",
+                         jwg_err_name(rc));
+        return CLI_EXIT_USAGE;
+    }
+
+    ok = cli_write_file(ctx->out_private, priv, priv_len, 0600, ctx->force);
+    jwg_free(priv, priv_len);
+    if (ok && jwks != NULL)
+        ok = cli_write_file(ctx->out_jwks, jwks, jwks_len, 0644, ctx->force);
+    jwg_free(jwks, jwks_len);
+    if (!ok)
+        return CLI_EXIT_USAGE;
+
+    fprintf(stderr, "jwtguard: wrote %s (mode 0600)\n", ctx->out_private);
+    if (ctx->out_jwks != NULL)
+        fprintf(stderr, "jwtguard: wrote %s\n", ctx->out_jwks);
+    return CLI_EXIT_OK;
+}
+
+int cli_cmd_keygen(int argc, char **argv)
+{
+    struct keygen_ctx ctx = {0};
+    size_t operand_count = 0;
+    enum opt_status parsed = opts_parse(&keygen_spec, argc, argv, &ctx, NULL, &operand_count);
+
+    if (parsed != OPT_OK)
+        return parsed == OPT_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if (!check_outputs(&ctx, ctx.alg != NULL && strncmp(ctx.alg, "HS", 2) == 0))
+        return CLI_EXIT_USAGE;
+    return generate(&ctx);
+}

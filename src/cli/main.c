@@ -1,0 +1,87 @@
+/*
+ * main.c: the jwtguard command's entry point and subcommand dispatch table.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"verify", cli_cmd_verify, "verify a token's signature, header and claims"},
+    {"inspect", cli_cmd_inspect, "decode a token without verifying it and list risky findings"},
+    {"sign", cli_cmd_sign, "issue a signed token"},
+    {"keygen", cli_cmd_keygen, "generate a signing key and its public JWK set"},
+};
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < CLI_ARRAY_LEN(commands); i++) {
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    }
+    return NULL;
+}
+
+static void print_usage(FILE *f)
+{
+    fputs("usage: jwtguard COMMAND [options]\n\ncommands:\n", f);
+    for (size_t i = 0; i < CLI_ARRAY_LEN(commands); i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n  jwtguard help COMMAND   print the options of COMMAND\n"
+          "  jwtguard --version      print the version\n\n"
+          "Exit status: 0 success, 1 token rejected or findings, 2 usage or configuration "
+          "error.\nSee jwtguard(1).\n",
+          f);
+}
+
+/* Runs `jwtguard help [COMMAND]` as COMMAND --help. */
+static int run_help(int argc, char **argv)
+{
+    const struct command *cmd;
+    char help_flag[] = "--help";
+    char *help_argv[3] = {NULL, help_flag, NULL};
+
+    if (argc < 2) {
+        print_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    cmd = find_command(argv[1]);
+    if (cmd == NULL) {
+        cli_error("unknown command", argv[1], "run jwtguard --help for the list");
+        return CLI_EXIT_USAGE;
+    }
+    help_argv[0] = argv[1];
+    return cmd->run(2, help_argv);
+}
+
+int main(int argc, char **argv)
+{
+    const struct command *cmd;
+
+    if (argc < 2) {
+        print_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        print_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("jwtguard %s (libjwtguard %s)\n", JWG_VERSION_STRING, jwg_version());
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "help") == 0)
+        return run_help(argc - 1, argv + 1);
+
+    cmd = find_command(argv[1]);
+    if (cmd == NULL) {
+        cli_error("unknown command", argv[1], "run jwtguard --help for the list");
+        return CLI_EXIT_USAGE;
+    }
+    return cmd->run(argc - 1, argv + 1);
+}

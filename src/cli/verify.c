@@ -1,0 +1,362 @@
+/*
+ * verify.c: `jwtguard verify`, which checks a token's signature and claims
+ * against keys and a policy given on the command line.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "cli.h"
+#include "keyfile.h"
+#include "opts.h"
+#include "token.h"
+
+struct verify_ctx {
+    jwg_keyset *keys;
+    jwg_policy *policy;
+    const char *key_paths[CLI_MAX_KEY_FILES];
+    size_t key_count;
+    const char *jwks_path;
+    const char *hmac_path;
+    bool have_iss, have_aud;
+    bool no_iss_check, no_aud_check, no_exp_check;
+    bool have_now;
+    int64_t now;
+    bool jws, json;
+};
+
+/* Prints a policy call's failure for `option` and returns false, or true on JWG_OK. */
+static bool policy_ok(jwg_err rc, const char *option, const char *value)
+{
+    char what[64];
+
+    if (rc == JWG_OK)
+        return true;
+    snprintf(what, sizeof(what), "invalid --%s", option);
+    cli_error_detail(what, value, "see jwtguard verify --help", jwg_err_name(rc));
+    return false;
+}
+
+static bool set_key(void *c, const char *arg)
+{
+    struct verify_ctx *ctx = c;
+
+    if (ctx->key_count >= CLI_MAX_KEY_FILES) {
+        cli_error("too many --key options", arg, "put the keys in one JWK set and use --jwks");
+        return false;
+    }
+    ctx->key_paths[ctx->key_count++] = arg;
+    return true;
+}
+
+static bool set_iss(void *c, const char *arg)
+{
+    struct verify_ctx *ctx = c;
+
+    ctx->have_iss = true;
+    return policy_ok(jwg_policy_add_issuer(ctx->policy, arg), "iss", arg);
+}
+
+static bool set_aud(void *c, const char *arg)
+{
+    struct verify_ctx *ctx = c;
+
+    ctx->have_aud = true;
+    return policy_ok(jwg_policy_add_audience(ctx->policy, arg), "aud", arg);
+}
+
+static bool set_alg(void *c, const char *arg)
+{
+    return policy_ok(jwg_policy_add_alg(((struct verify_ctx *)c)->policy, arg), "alg", arg);
+}
+
+static bool set_typ(void *c, const char *arg)
+{
+    return policy_ok(jwg_policy_set_typ(((struct verify_ctx *)c)->policy, arg), "typ", arg);
+}
+
+static bool set_leeway(void *c, const char *arg)
+{
+    int64_t v;
+
+    return cli_parse_int64("leeway", arg, 0, 86400, &v) &&
+           policy_ok(jwg_policy_set_leeway(((struct verify_ctx *)c)->policy, v), "leeway", arg);
+}
+
+static bool set_max_lifetime(void *c, const char *arg)
+{
+    jwg_policy *p = ((struct verify_ctx *)c)->policy;
+    int64_t v;
+
+    return cli_parse_int64("max-lifetime", arg, 0, 31536000, &v) &&
+           policy_ok(jwg_policy_set_max_lifetime(p, v), "max-lifetime", arg);
+}
+
+static bool set_require(void *c, const char *arg)
+{
+    jwg_policy *p = ((struct verify_ctx *)c)->policy;
+
+    return policy_ok(jwg_policy_require_claim(p, arg), "require", arg);
+}
+
+static bool set_now(void *c, const char *arg)
+{
+    struct verify_ctx *ctx = c;
+
+    ctx->have_now = true;
+    return cli_parse_int64("now", arg, 0, CLI_MAX_NOW, &ctx->now);
+}
+
+static bool set_max_token_bytes(void *c, const char *arg)
+{
+    jwg_policy *p = ((struct verify_ctx *)c)->policy;
+    int64_t v;
+
+    return cli_parse_int64("max-token-bytes", arg, 1, JWG_MAX_TOKEN_BYTES_LIMIT, &v) &&
+           policy_ok(jwg_policy_set_max_token_bytes(p, (size_t)v), "max-token-bytes", arg);
+}
+
+static const struct opt_row verify_rows[] = {
+    {"key", OPT_VALUE, "FILE", "public key PEM, certificate PEM or public JWK (repeatable)",
+     set_key, 0},
+    {"jwks", OPT_VALUE, "FILE", "JWK set with the verification keys", NULL,
+     offsetof(struct verify_ctx, jwks_path)},
+    {"hmac-secret-file", OPT_VALUE, "FILE", "HMAC secret: the file's raw bytes, not trimmed", NULL,
+     offsetof(struct verify_ctx, hmac_path)},
+    {"iss", OPT_VALUE, "ISS", "allowed issuer, compared byte for byte (repeatable)", set_iss, 0},
+    {"aud", OPT_VALUE, "AUD", "allowed audience, compared byte for byte (repeatable)", set_aud, 0},
+    {"alg", OPT_VALUE, "ALG", "allowed algorithm (repeatable; default: what the keys admit)",
+     set_alg, 0},
+    {"typ", OPT_VALUE, "TYP", "required header \"typ\", such as JWT or at+jwt", set_typ, 0},
+    {"leeway", OPT_VALUE, "SECONDS", "clock skew allowed on exp, nbf and iat (0..86400)",
+     set_leeway, 0},
+    {"max-lifetime", OPT_VALUE, "SECONDS", "maximum exp - iat; makes iat required",
+     set_max_lifetime, 0},
+    {"require", OPT_VALUE, "CLAIM", "claim that must be present (repeatable)", set_require, 0},
+    {"now", OPT_VALUE, "UNIX", "check times at this Unix time in seconds instead of now", set_now,
+     0},
+    {"max-token-bytes", OPT_VALUE, "N", "maximum token size in bytes (default 16384)",
+     set_max_token_bytes, 0},
+    {"no-iss-check", OPT_FLAG, NULL, "accept any issuer and a missing iss", NULL,
+     offsetof(struct verify_ctx, no_iss_check)},
+    {"no-aud-check", OPT_FLAG, NULL, "accept any audience and a missing aud", NULL,
+     offsetof(struct verify_ctx, no_aud_check)},
+    {"no-exp-check", OPT_FLAG, NULL, "accept a token without exp (exp is still checked if present)",
+     NULL, offsetof(struct verify_ctx, no_exp_check)},
+    {"jws", OPT_FLAG, NULL, "verify a JWS with an opaque payload and print the payload", NULL,
+     offsetof(struct verify_ctx, jws)},
+    {"json", OPT_FLAG, NULL, "print one JSON object with the verdict on standard output", NULL,
+     offsetof(struct verify_ctx, json)},
+};
+
+static const struct opt_spec verify_spec = {
+    "verify",
+    "[options] [TOKEN|-]",
+    "Verify a compact JWT (signature, header and claims). The token is read from\n"
+    "standard input when TOKEN is '-' or absent. Exit status: 0 valid, 1 rejected,\n"
+    "2 usage or configuration error.",
+    verify_rows,
+    CLI_ARRAY_LEN(verify_rows),
+    1};
+
+/*
+ * Applies the three default checks. The library requires iss and aud unless
+ * dropped, so the command requests an explicit choice instead of letting
+ * jwg_verifier_new fail with a less direct message. A JWS has no claims, so
+ * no claim check applies to it.
+ */
+static bool apply_default_checks(struct verify_ctx *ctx)
+{
+    const struct {
+        bool given, dropped;
+        const char *option, *flag;
+        jwg_check check;
+    } rows[] = {
+        {ctx->have_iss, ctx->no_iss_check, "--iss", "--no-iss-check", JWG_CHECK_ISS},
+        {ctx->have_aud, ctx->no_aud_check, "--aud", "--no-aud-check", JWG_CHECK_AUD},
+        {true, ctx->no_exp_check, "", "--no-exp-check", JWG_CHECK_EXP},
+    };
+    char todo[96];
+
+    for (size_t i = 0; i < CLI_ARRAY_LEN(rows); i++) {
+        bool drop = rows[i].dropped || ctx->jws;
+
+        if (rows[i].given && rows[i].dropped && rows[i].option[0] != '\0') {
+            snprintf(todo, sizeof(todo), "give either %s or %s", rows[i].option, rows[i].flag);
+            cli_error("conflicting options", rows[i].flag, todo);
+            return false;
+        }
+        if (!rows[i].given && !drop) {
+            snprintf(todo, sizeof(todo), "pass %s VALUE, or %s to accept any", rows[i].option,
+                     rows[i].flag);
+            cli_error("no expected value given", rows[i].option + 2, todo);
+            return false;
+        }
+        if (drop && !policy_ok(jwg_policy_drop_check(ctx->policy, rows[i].check), rows[i].flag, ""))
+            return false;
+    }
+    return true;
+}
+
+static bool load_keys(struct verify_ctx *ctx)
+{
+    if (ctx->key_count == 0 && ctx->jwks_path == NULL && ctx->hmac_path == NULL) {
+        cli_error("no key given", "verify",
+                  "pass --key FILE, --jwks FILE or --hmac-secret-file FILE");
+        return false;
+    }
+    for (size_t i = 0; i < ctx->key_count; i++) {
+        if (!keyfile_load_public(ctx->keys, ctx->key_paths[i]))
+            return false;
+    }
+    if (ctx->jwks_path != NULL && !keyfile_load_jwks(ctx->keys, ctx->jwks_path))
+        return false;
+    return ctx->hmac_path == NULL || keyfile_load_hmac(ctx->keys, ctx->hmac_path, NULL, NULL);
+}
+
+static bool build_verifier(const struct verify_ctx *ctx, jwg_verifier **out)
+{
+    char detail[JWG_DETAIL_MAX];
+    char what[JWG_DETAIL_MAX + 64];
+    jwg_err rc = jwg_verifier_new(out, ctx->policy, ctx->keys, detail, sizeof(detail));
+
+    if (rc == JWG_OK)
+        return true;
+    snprintf(what, sizeof(what), "%s: %s", jwg_err_name(rc), detail[0] ? detail : jwg_strerror(rc));
+    cli_error_detail("invalid verification settings", "verify", "check the keys, --alg and --typ",
+                     what);
+    return false;
+}
+
+/* Writes a part's JSON text, or null when the result does not expose it. */
+static void print_part_json(const jwg_result *r, jwg_part part)
+{
+    const char *json = NULL;
+    size_t len = 0;
+
+    if (r != NULL && jwg_result_json(r, part, &json, &len) == JWG_OK)
+        fwrite(json, 1, len, stdout);
+    else
+        fputs("null", stdout);
+}
+
+/* Writes a JWS payload as a JSON string, or null when it is not available. */
+static void print_payload_json(const jwg_result *r)
+{
+    const uint8_t *payload = NULL;
+    size_t len = 0;
+
+    if (r != NULL && jwg_result_payload(r, &payload, &len) == JWG_OK)
+        cli_json_string(stdout, (const char *)payload, len);
+    else
+        fputs("null", stdout);
+}
+
+/* Prints {"valid":..,"error":..,"message":..,"detail":..,"header":..,"claims":..}. */
+static void print_json_verdict(const struct verify_ctx *ctx, jwg_err rc, const jwg_result *r)
+{
+    const char *detail = r != NULL ? jwg_result_detail(r) : "";
+
+    printf("{\"valid\":%s,\"error\":", rc == JWG_OK ? "true" : "false");
+    cli_json_cstr_or_null(stdout, rc == JWG_OK ? NULL : jwg_err_name(rc));
+    fputs(",\"message\":", stdout);
+    cli_json_cstr_or_null(stdout, rc == JWG_OK ? NULL : jwg_strerror(rc));
+    fputs(",\"detail\":", stdout);
+    cli_json_cstr_or_null(stdout, rc == JWG_OK || detail[0] == '\0' ? NULL : detail);
+    fputs(",\"header\":", stdout);
+    print_part_json(r, JWG_PART_HEADER);
+    fputs(",\"claims\":", stdout);
+    if (ctx->jws) {
+        fputs("null,\"payload\":", stdout);
+        print_payload_json(rc == JWG_OK ? r : NULL);
+    } else {
+        print_part_json(r, JWG_PART_CLAIMS);
+    }
+    fputs("}\n", stdout);
+}
+
+/* Prints the verified claims, or the raw payload of a JWS. */
+static void print_valid(const struct verify_ctx *ctx, const jwg_result *r)
+{
+    const uint8_t *payload = NULL;
+    size_t len = 0;
+
+    if (!ctx->jws) {
+        print_part_json(r, JWG_PART_CLAIMS);
+        fputc('\n', stdout);
+    } else if (jwg_result_payload(r, &payload, &len) == JWG_OK) {
+        fwrite(payload, 1, len, stdout);
+    }
+}
+
+/* Caller and system errors are configuration failures, not verdicts on the token. */
+static int exit_status(jwg_err rc)
+{
+    if (rc == JWG_OK)
+        return CLI_EXIT_OK;
+    if (rc >= JWG_ERR_INVALID_ARGUMENT && rc < JWG_ERR_MEMBER_NOT_FOUND)
+        return CLI_EXIT_USAGE;
+    return CLI_EXIT_REJECTED;
+}
+
+static int run_verify(const struct verify_ctx *ctx, const jwg_verifier *v, const char *token,
+                      size_t len)
+{
+    jwg_result *r = NULL;
+    jwg_err rc;
+
+    if (ctx->jws)
+        rc = jwg_verify_jws(v, token, len, &r);
+    else if (ctx->have_now)
+        rc = jwg_verify_at(v, token, len, ctx->now, &r);
+    else
+        rc = jwg_verify(v, token, len, &r);
+
+    if (ctx->json) {
+        print_json_verdict(ctx, rc, r);
+    } else if (rc == JWG_OK) {
+        print_valid(ctx, r);
+    } else {
+        const char *detail = r != NULL ? jwg_result_detail(r) : "";
+
+        fprintf(stderr, "jwtguard: rejected: %s: %s (%s)\n", jwg_err_name(rc), jwg_strerror(rc),
+                detail[0] != '\0' ? detail : "no detail");
+    }
+    jwg_result_free(r);
+    return exit_status(rc);
+}
+
+int cli_cmd_verify(int argc, char **argv)
+{
+    struct verify_ctx ctx = {0};
+    jwg_verifier *v = NULL;
+    const char *operand[1] = {NULL};
+    size_t operand_count = 0;
+    char *token = NULL;
+    size_t token_len = 0;
+    int status = CLI_EXIT_USAGE;
+    enum opt_status parsed;
+
+    if (jwg_keyset_new(&ctx.keys) != JWG_OK || jwg_policy_new(&ctx.policy) != JWG_OK) {
+        cli_error("cannot create key set or policy", "verify", "free memory and retry");
+        goto out;
+    }
+
+    parsed = opts_parse(&verify_spec, argc, argv, &ctx, operand, &operand_count);
+    if (parsed != OPT_OK) {
+        status = parsed == OPT_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+        goto out;
+    }
+
+    if (!apply_default_checks(&ctx) || !load_keys(&ctx) || !build_verifier(&ctx, &v))
+        goto out;
+    if (!token_read(operand[0], &token, &token_len))
+        goto out;
+    status = run_verify(&ctx, v, token, token_len);
+
+out:
+    cli_buf_free(token, token_len);
+    jwg_verifier_free(v);
+    jwg_policy_free(ctx.policy);
+    jwg_keyset_free(ctx.keys);
+    return status;
+}
