@@ -1,0 +1,32 @@
+# Front end for the CMake build. `make check` is what CI runs.
+BUILD_DIR ?= build
+CC := clang
+CMAKE_FLAGS ?= -DJWG_WERROR=ON
+JOBS ?= 2
+
+.PHONY: all deps build check demo bench install clean
+
+all: build
+
+deps:
+	sh scripts/install-deps.sh
+
+build:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_C_COMPILER=$(CC) $(CMAKE_FLAGS)
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+check: deps build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+demo: deps build
+	JWTGUARD=$(BUILD_DIR)/jwtguard bash examples/demo.sh
+
+bench: deps build
+	cmake --build $(BUILD_DIR) --target bench_verify
+	$(BUILD_DIR)/bench_verify
+
+install:
+	cmake --install $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR)
