@@ -391,15 +391,12 @@ jwg_err jwg_key_from_pkey(EVP_PKEY *pkey, const jwg_key_spec *spec, jwg_key **ou
 
     jwg_key *k = key_alloc(JWG_KTY_RSA);
     JWG_ENSURE(k != NULL, JWG_ERR_NOMEM);
+    k->pkey = pkey;
+    k->has_private = spec->has_private;
 
     JWG_TRY_GOTO(classify_pkey(k, pkey, detail, detail_len), rc, out);
-    k->has_private = spec->has_private;
     JWG_TRY_GOTO(key_finish(k, spec, detail, detail_len), rc, out);
-
-    /* The key owns pkey only once nothing can fail, so the caller frees it on every failure. */
-    k->pkey = pkey;
     if (k->has_private && jwg_key_self_test(k) != JWG_OK) {
-        k->pkey = NULL;
         jwg_detail_set(detail, detail_len, "private key does not match its public key");
         rc = JWG_ERR_KEY_INVALID;
         goto out;
@@ -408,6 +405,9 @@ jwg_err jwg_key_from_pkey(EVP_PKEY *pkey, const jwg_key_spec *spec, jwg_key **ou
     k = NULL;
 
 out:
+    /* On failure the caller keeps ownership of pkey. */
+    if (k != NULL)
+        k->pkey = NULL;
     jwg_key_free(k);
     return rc;
 }
