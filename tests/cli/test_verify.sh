@@ -1,0 +1,76 @@
+#!/bin/bash
+# jwtguard verify: exit status, error names, stdin handling and --json shape.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+sign_hs() {
+    "$JWTGUARD" sign --hmac-secret-file "$HMAC" --alg HS256 --ttl 600 --now "$NOW" "$@"
+}
+
+TOK=$(sign_hs --iss "$ISS" --aud "$AUD" --sub user-42)
+TOK_NO_ISS=$(sign_hs --aud "$AUD")
+printf '%s\n' "$TOK" > "$WORK/tok.nl"
+printf '%s' "$TOK" > "$WORK/tok.raw"
+printf '%s\r\n' "$TOK" > "$WORK/tok.crlf"
+printf '%s\n\n' "$TOK" > "$WORK/tok.nlnl"
+printf ' %s\n' "$TOK" > "$WORK/tok.space"
+V="verify --hmac-secret-file \$HMAC --iss \$ISS --aud \$AUD --now $((NOW + 60))"
+S="verify --hmac-secret-file \$HMAC"
+
+check_table <<EOF
+$V \$TOK                             | 0 | "sub":"user-42"        | valid token as argument
+$V < \$WORK/tok.nl                   | 0 | "iss"                  | stdin with one trailing newline
+$V - < \$WORK/tok.raw                | 0 | "iss"                  | stdin without newline, '-' operand
+$V < \$WORK/tok.crlf                 | 1 | JWG_ERR_BASE64URL      | CR is not trimmed
+$V < \$WORK/tok.nlnl                 | 1 | JWG_ERR_               | only one newline is dropped
+$V < \$WORK/tok.space                | 1 | JWG_ERR_               | leading space is not trimmed
+$V < /dev/null                       | 1 | JWG_ERR_TOKEN_SEGMENTS | empty input
+$V x.y                               | 1 | JWG_ERR_TOKEN_SEGMENTS | two segments
+$V --alg HS384 \$TOK                  | 1 | JWG_ERR_ALG_NOT_ALLOWED | alg outside --alg list
+$V --alg none \$TOK                   | 2 | invalid --alg          | none cannot be allowed
+$V --require jti \$TOK                | 0 | "jti"                  | signer adds jti
+$V --require role \$TOK               | 1 | JWG_ERR_CLAIM_MISSING  | required claim absent
+$V --max-token-bytes 20 \$TOK         | 1 | JWG_ERR_TOKEN_TOO_LARGE | size limit
+$V --max-token-bytes 0 \$TOK          | 2 | invalid number         | size limit out of range
+$V --typ at+jwt \$TOK                 | 1 | JWG_ERR_TYP_MISMATCH   | typ requirement
+$S --iss \$ISS --aud \$AUD --now $((NOW + 600)) \$TOK            | 1 | JWG_ERR_EXPIRED | expired at exp
+$S --iss \$ISS --aud \$AUD --now $((NOW + 600)) --leeway 5 \$TOK | 0 | -               | leeway
+$S --iss other --aud \$AUD --now $NOW \$TOK           | 1 | JWG_ERR_ISSUER        | wrong issuer
+$S --iss \$ISS --aud other --now $NOW \$TOK           | 1 | JWG_ERR_AUDIENCE      | wrong audience
+$S --aud \$AUD --now $NOW \$TOK                       | 2 | --no-iss-check        | missing --iss names the flag
+$S --iss \$ISS --now $NOW \$TOK                       | 2 | --no-aud-check        | missing --aud names the flag
+$S --no-iss-check --aud \$AUD --now $NOW \$TOK_NO_ISS | 0 | -                     | iss check dropped
+$S --iss \$ISS --aud \$AUD --now $NOW \$TOK_NO_ISS    | 1 | JWG_ERR_CLAIM_MISSING | iss required by default
+$S --iss \$ISS --no-iss-check --aud \$AUD \$TOK       | 2 | conflicting options   | contradicting flags
+verify --iss \$ISS --aud \$AUD \$TOK                  | 2 | no key given          | no key option
+$S --iss \$ISS --aud \$AUD --now soon \$TOK           | 2 | invalid number        | bad --now
+$S --iss \$ISS --aud \$AUD --bogus \$TOK              | 2 | unknown option        | unknown option
+$S --iss \$ISS --aud \$AUD \$TOK extra                | 2 | unexpected argument   | two operands
+$S --iss \$ISS --aud \$AUD --iss                      | 2 | option needs a value  | missing option value
+$S --iss=\$ISS --aud=\$AUD --now=$NOW \$TOK           | 0 | -                     | --name=value form
+EOF
+
+# No output may contain the token or its signature.
+signature=${TOK##*.}
+run "$S --iss other --aud \$AUD --now $NOW \$TOK"
+assert "rejection does not echo the signature" test "${OUT}${ERR}" = "${OUT}${ERR//$signature/}"
+assert "rejection line format" grep -q '^jwtguard: rejected: JWG_ERR_ISSUER: ' "$WORK/err"
+run "$V \$TOK.x"
+assert "malformed token is not echoed" test "${ERR//$signature/}" = "$ERR"
+
+# --json: one object with the documented members, on valid and rejected tokens.
+run "$V --json \$TOK"
+assert "json valid: exit 0" test "$STATUS" = 0
+assert "json valid: shape" json_ok '(keys == ["claims","detail","error","header","message","valid"])
+    and .valid == true and .error == null and .header.alg == "HS256"
+    and .claims.sub == "user-42"' "$WORK/out"
+run "$S --json --iss \$ISS --aud other --now $NOW \$TOK"
+assert "json rejected: exit 1" test "$STATUS" = 1
+assert "json rejected: shape" json_ok '.valid == false and .error == "JWG_ERR_AUDIENCE"
+    and (.message | type) == "string" and .header.typ == "JWT"' "$WORK/out"
+run "$V --json x.y.z"
+assert "json malformed: no header" json_ok '.valid == false and .header == null
+    and .claims == null' "$WORK/out"
+assert "json malformed: one line" test "$(wc -l < "$WORK/out")" = 1
+
+finish
