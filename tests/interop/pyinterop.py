@@ -111,7 +111,7 @@ class KeyFiles:
     def _make_hmac(self, folder):
         self.secret = os.urandom(HMAC_SECRET_BYTES[self.alg])
         self.secret_path = write_file(os.path.join(folder, "secret.bin"), self.secret)
-        self.jwk = jwk.JWK(kty="oct", k=b64url(self.secret))
+        self.jwk = jwk.JWK(kty="oct", k=b64url(self.secret), kid=KID)
         self.private_jwk_path = write_file(os.path.join(folder, "secret.jwk"),
                                            self.jwk.export(private_key=True))
         self.verify_jwk_dict = json.loads(self.jwk.export(private_key=True))
@@ -130,6 +130,7 @@ class KeyFiles:
         with open(self.public_pem_path, "rb") as handle:
             self.verify_key = handle.read()
         self.jwk = jwk.JWK.from_pem(self.sign_key)
+        self.jwk.update(kid=KID)
         self.private_jwk_path = write_file(os.path.join(folder, "private.jwk"),
                                            self.jwk.export_private())
         self.verify_jwk_dict = json.loads(self.jwk.export_public())
@@ -141,11 +142,13 @@ class KeyFiles:
         return ["--key", self.public_pem_path]
 
     def sign_args_pem(self):
+        """jwtguard sign options with a PEM key (or raw secret) and the kid given on the command line."""
         if self.secret is not None:
-            return ["--hmac-secret-file", self.secret_path]
-        return ["--key", self.private_pem_path]
+            return ["--hmac-secret-file", self.secret_path, "--kid", KID]
+        return ["--key", self.private_pem_path, "--kid", KID]
 
     def sign_args_jwk(self):
+        """jwtguard sign options with a private JWK, which carries its own kid."""
         return ["--key", self.private_jwk_path]
 
     def public_jwk(self):
@@ -162,12 +165,13 @@ def token_claims():
 
 
 def sign_pyjwt(keys):
-    return pyjwt.encode(token_claims(), keys.sign_key, algorithm=keys.alg,
-                        headers={"kid": KID})
+    """Signs without a "kid", so jwtguard must try its one PEM key, which has none."""
+    return pyjwt.encode(token_claims(), keys.sign_key, algorithm=keys.alg)
 
 
 def sign_jwcrypto(keys):
-    token = jcjwt.JWT(header={"alg": keys.alg, "typ": "JWT"}, claims=token_claims())
+    """Signs with the "kid" of the JWK set that jwtguard is given."""
+    token = jcjwt.JWT(header={"alg": keys.alg, "typ": "JWT", "kid": KID}, claims=token_claims())
     token.make_signed_token(keys.jwk)
     return token.serialize()
 
@@ -183,7 +187,9 @@ def verify_jwcrypto(keys, token):
                         check_claims={"iss": ISSUER, "aud": AUDIENCE, "exp": None,
                                       "iat": None, "sub": SUBJECT})
     header = json.loads(checked.header)
-    return None if header.get("alg") == keys.alg else f"header alg is {header.get('alg')!r}"
+    if header.get("alg") != keys.alg:
+        return f"header alg is {header.get('alg')!r}"
+    return None if header.get("kid") == KID else f"header kid is {header.get('kid')!r}"
 
 
 def tamper(token, segment):
@@ -232,7 +238,7 @@ class Jwtguard:
 
     def sign(self, keys, key_args):
         args = ["sign", *key_args, "--alg", keys.alg, "--ttl", str(TTL_SECONDS), "--iss", ISSUER,
-                "--aud", AUDIENCE, "--sub", SUBJECT, "--kid", KID]
+                "--aud", AUDIENCE, "--sub", SUBJECT]
         done = self.run(args)
         if done.returncode != 0:
             raise RuntimeError(f"jwtguard sign exit {done.returncode}: {done.stderr.strip()}")

@@ -87,16 +87,16 @@ async function makeKeys(folder, alg, genpkeyArgs) {
 
   const signKey = await jose.importPKCS8(readFileSync(privatePem, 'utf8'), alg, { extractable: true });
   const verifyKey = await jose.importSPKI(readFileSync(publicPem, 'utf8'), alg, { extractable: true });
-  const privateJwk = await jose.exportJWK(signKey);
+  const privateJwk = { ...await jose.exportJWK(signKey), kid: KID };
   const privateJwkFile = join(folder, 'private.jwk');
   writeFileSync(privateJwkFile, JSON.stringify(privateJwk));
-  const publicJwk = await jose.exportJWK(verifyKey);
+  const publicJwk = { ...await jose.exportJWK(verifyKey), kid: KID };
   const jwks = join(folder, 'verify.jwks');
   writeFileSync(jwks, JSON.stringify({ keys: [publicJwk] }));
   return {
     alg, signKey, verifyKey, privateJwk, publicJwk, jwks,
     verifyArgsPem: ['--key', publicPem],
-    signArgsPem: ['--key', privatePem],
+    signArgsPem: ['--key', privatePem, '--kid', KID],
     signArgsJwk: ['--key', privateJwkFile],
     pemForm: 'PEM',
   };
@@ -106,7 +106,7 @@ async function makeHmacKeys(folder, alg) {
   const secret = randomBytes(HMAC_SECRET_BYTES[alg]);
   const secretFile = join(folder, 'secret.bin');
   writeFileSync(secretFile, secret);
-  const secretJwk = { kty: 'oct', k: jose.base64url.encode(secret) };
+  const secretJwk = { kty: 'oct', k: jose.base64url.encode(secret), kid: KID };
   const secretJwkFile = join(folder, 'secret.jwk');
   writeFileSync(secretJwkFile, JSON.stringify(secretJwk));
   const jwks = join(folder, 'verify.jwks');
@@ -115,15 +115,17 @@ async function makeHmacKeys(folder, alg) {
   return {
     alg, signKey: key, verifyKey: key, privateJwk: secretJwk, publicJwk: secretJwk, jwks,
     verifyArgsPem: ['--hmac-secret-file', secretFile],
-    signArgsPem: ['--hmac-secret-file', secretFile],
+    signArgsPem: ['--hmac-secret-file', secretFile, '--kid', KID],
     signArgsJwk: ['--key', secretJwkFile],
     pemForm: 'secret file',
   };
 }
 
-async function signJose(keys, signKey) {
+// Signs with `kid` in the header when given; jwtguard must then select the key by it.
+async function signJose(keys, signKey, kid) {
+  const header = kid ? { alg: keys.alg, typ: 'JWT', kid } : { alg: keys.alg, typ: 'JWT' };
   return new jose.SignJWT({ sub: SUBJECT })
-    .setProtectedHeader({ alg: keys.alg, typ: 'JWT', kid: KID })
+    .setProtectedHeader(header)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
@@ -141,7 +143,10 @@ async function verifyJose(keys, token, verifyKey) {
   if (payload.sub !== SUBJECT) {
     return `sub is ${JSON.stringify(payload.sub)}`;
   }
-  return protectedHeader.alg === keys.alg ? null : `header alg is ${protectedHeader.alg}`;
+  if (protectedHeader.alg !== keys.alg) {
+    return `header alg is ${protectedHeader.alg}`;
+  }
+  return protectedHeader.kid === KID ? null : `header kid is ${protectedHeader.kid}`;
 }
 
 // Changes one base64url character in the middle of `segment` (1 payload, 2
@@ -186,7 +191,7 @@ function expectBadSignature(jwtguard, keys, keyArgs, token) {
 
 function jwtguardSign(jwtguard, keys, keyArgs) {
   const done = run(jwtguard, ['sign', ...keyArgs, '--alg', keys.alg, '--ttl', String(TTL_SECONDS),
-    '--iss', ISSUER, '--aud', AUDIENCE, '--sub', SUBJECT, '--kid', KID]);
+    '--iss', ISSUER, '--aud', AUDIENCE, '--sub', SUBJECT]);
   if (done.status !== 0) {
     throw new Error(`jwtguard sign ${describe(done)}`);
   }
@@ -194,11 +199,11 @@ function jwtguardSign(jwtguard, keys, keyArgs) {
 }
 
 // A token signed by jose is accepted by jwtguard and rejected once tampered.
-async function checkVerifyDirection(jwtguard, name, keys, keyForm, signKey, keyArgs) {
+async function checkVerifyDirection(jwtguard, name, keys, keyForm, signKey, kid, keyArgs) {
   const label = `${name} jose sign (${keyForm}) -> jwtguard verify`;
   let token;
   try {
-    token = await signJose(keys, signKey);
+    token = await signJose(keys, signKey, kid);
   } catch (exc) {
     record(label, `jose failed: ${exc.message}`);
     return;
@@ -230,8 +235,10 @@ async function checkCase(jwtguard, name, alg, genpkeyArgs) {
   try {
     const keys = await makeKeys(folder, alg, genpkeyArgs);
     const joseJwkKey = await jose.importJWK(keys.privateJwk, alg);
-    await checkVerifyDirection(jwtguard, name, keys, keys.pemForm, keys.signKey, keys.verifyArgsPem);
-    await checkVerifyDirection(jwtguard, name, keys, 'JWK', joseJwkKey, ['--jwks', keys.jwks]);
+    // The PEM key has no kid, so the token has none; the JWK set names its key.
+    await checkVerifyDirection(jwtguard, name, keys, keys.pemForm, keys.signKey, null,
+      keys.verifyArgsPem);
+    await checkVerifyDirection(jwtguard, name, keys, 'JWK', joseJwkKey, KID, ['--jwks', keys.jwks]);
     await checkSignDirection(jwtguard, name, keys, keys.pemForm, keys.signArgsPem);
     await checkSignDirection(jwtguard, name, keys, 'JWK', keys.signArgsJwk);
   } catch (exc) {
