@@ -64,6 +64,8 @@ static bool key_rejected(const jwg_keyset *ks, const char *path, jwg_err rc, con
 
     snprintf(detail, sizeof(detail), "%s: %s", jwg_err_name(rc),
              why[0] != '\0' ? why : jwg_strerror(rc));
+    if (rc == JWG_ERR_KEY_ALG_MISMATCH)
+        todo = "give an --alg of the key's family: RS* or PS* for RSA, ES* for EC, EdDSA for OKP";
     cli_error_detail("key rejected", path, todo, detail);
     return false;
 }
