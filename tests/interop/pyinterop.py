@@ -8,6 +8,8 @@ implements is covered in both directions:
   * PyJWT and jwcrypto sign a token, which `jwtguard verify` must accept.
     After one base64url character of the signature or of the payload is
     changed, it must reject the token with JWG_ERR_SIGNATURE_INVALID.
+    jwtguard is given the key as PEM (or a raw HMAC secret) for PyJWT tokens,
+    as a JWK set for jwcrypto tokens, and once as an X.509 certificate.
   * `jwtguard sign` issues a token with a PEM PKCS#8 key and with a private
     JWK; PyJWT and jwcrypto verify each with issuer and audience checks on.
 
@@ -125,6 +127,10 @@ class KeyFiles:
                        check=True, capture_output=True)
         subprocess.run(["openssl", "pkey", "-in", self.private_pem_path, "-pubout",
                         "-out", self.public_pem_path], check=True, capture_output=True)
+        self.certificate_path = os.path.join(folder, "certificate.pem")
+        subprocess.run(["openssl", "req", "-new", "-x509", "-key", self.private_pem_path,
+                        "-subj", "/CN=jwtguard interop", "-days", "1",
+                        "-out", self.certificate_path], check=True, capture_output=True)
         with open(self.private_pem_path, "rb") as handle:
             self.sign_key = handle.read()
         with open(self.public_pem_path, "rb") as handle:
@@ -259,6 +265,15 @@ def check_verify_direction(tally, guard, name, keys, library, sign, key_args):
                   lambda s=segment: guard.expect_bad_signature(keys, key_args, tamper(token, s)))
 
 
+def check_certificate(tally, guard, name, keys):
+    """A PyJWT token verifies against the public key of an X.509 certificate given to --key."""
+    if keys.secret is not None:
+        return
+    token = sign_pyjwt(keys)
+    tally.run(f"{name} PyJWT sign -> jwtguard verify (certificate)",
+              lambda: guard.expect_valid(keys, ["--key", keys.certificate_path], token))
+
+
 def check_sign_direction(tally, guard, name, keys, key_form, key_args):
     """A token from `jwtguard sign` is accepted by PyJWT and jwcrypto."""
     try:
@@ -280,6 +295,7 @@ def check_case(tally, guard, name, alg, genpkey_args):
                                keys.verify_args_pem())
         check_verify_direction(tally, guard, name, keys, "jwcrypto", sign_jwcrypto,
                                ["--jwks", keys.jwks_path])
+        check_certificate(tally, guard, name, keys)
         check_sign_direction(tally, guard, name, keys, pem_form, keys.sign_args_pem())
         check_sign_direction(tally, guard, name, keys, "JWK", keys.sign_args_jwk())
 
