@@ -1,0 +1,504 @@
+/*
+ * test_keys.c: loading keys into a key set from every supported format,
+ * the rejection rules, the admitted algorithms, usage flags and RFC 7638
+ * thumbprints.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "keys_internal.h"
+
+/* Reads tests/data/keys/<name> into a NUL-terminated buffer. */
+static char *read_key_file(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/keys/%s", JWG_TEST_DATA, name);
+
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        fail_msg("cannot open %s", path);
+    char *buf = calloc(1, 65536);
+    assert_non_null(buf);
+    *len = fread(buf, 1, 65535, f);
+    fclose(f);
+    return buf;
+}
+
+enum loader {
+    LOAD_HMAC,      /* input is the raw secret */
+    LOAD_PEM_PUBLIC, /* input names a file under tests/data/keys */
+    LOAD_PEM_CERT,
+    LOAD_PEM_PRIVATE,
+    LOAD_JWK,       /* input is JWK text */
+    LOAD_JWKS,      /* input is JWK set text */
+    LOAD_JWK_FILE,  /* input names a JWK file */
+};
+
+/* A key loaded into the set before the case runs. */
+enum preload { PRE_NONE, PRE_HMAC_KID_A, PRE_P256_KID_A };
+
+struct load_case {
+    const char *name;
+    enum preload pre;
+    enum loader loader;
+    const char *input;
+    size_t hmac_len;
+    const char *alg;
+    const char *kid;
+    jwg_err expect;
+    size_t count;     /* keys in the set afterwards */
+    const char *algs; /* admitted algorithms of the last key on success; NULL skips */
+    int can_verify;   /* -1 skips */
+    int can_sign;     /* -1 skips */
+};
+
+static const char secret64[] =
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+#define P256_X "Vap-pBQX9YAZbTq59nxg-b7tceKxnLkYU1HpbwdCSTw"
+#define P256_Y "tNjfFoysNtD5GIgjsxNnDB60GdCUaawo_4iDzlUsNfE"
+#define P256_D "C2-HIrDNlRfp77N4ZDWr-1NAU2WjvpFoCotGn6jPMGs"
+#define P521_X "AHKZLLOsCOzz5cY97ewNUajB957y-C-U88c3v13nmGZx6sYl_oJXu9A5RkTKqjqvjyekWF-7ytDyRXYgCF5cj0Kt"
+#define P521_Y "AdymlHvOiLxXkEhayXQnNCvDX4h9htZaCJN34kfmC6pV5OhQHiraVySsUdaQkAgDPrwQrJmbnX9cwlGfP-HqHZR1"
+#define ED25519_X "WgBkUWxQ6MET7uVDAMhGjpsGW3c4Qw9MC_hP702n_Es"
+#define ED25519_D "IcLAoMzGSK7eV_SVjNTMMWpN2RjEmeOf2P94Y7PTaiA"
+#define ED448_X "ht6HUbmBCG1UKtAs9CUn-Zv7wEQm-EYCvn9ag2iJ_ItmM6Vge0alcbullVz8KK5DQoq8b5TgSAuA"
+#define OCT_K "hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg"
+#define OCT_K2 "AAPapAv4LbFbiVawEjagUBluYqN5rhna-8nuldDvOx8"
+#define RSA_N0                                                                                     \
+    "AJ-BD7QDgnPQJZHkBz8x0rYAG4LO202S8FAWXUfPyrijxBy3eKx1U3k_jvl1do0aI3TYcSVkw7zXe56kNFRImUB8_"    \
+    "wCZkgqTGiTEQUhSqym9sKlcBlPzbGDmC_kLYljdpW83BHulwtHQKa-cnUC6x6pBx4oN0QaK3WmegI_qAR6hRB2KT3u06"  \
+    "Xvjn1Xx3dROnEujNRWXA9TTS2A-ZRR6TyPW08CZbHXt7oRqgtGQrhB4PJYc8Dh67SEG0tBVW2_ZN_rVU1OH4P9y_"      \
+    "754lBQCsLgi6ip0tgWMHav5s0p2y2O4f6osaEe44oN__5EYbmscFJEc-YmokJKoHOYB3azT-c8"
+
+#define RSA_N                                                                                      \
+    "n4EPtAOCc9AlkeQHPzHStgAbgs7bTZLwUBZdR8_KuKPEHLd4rHVTeT-O-XV2jRojdNhxJWTDvNd7nqQ0VEiZQHz_AJ" \
+    "mSCpMaJMRBSFKrKb2wqVwGU_NsYOYL-QtiWN2lbzcEe6XC0dApr5ydQLrHqkHHig3RBordaZ6Aj-oBHqFEHYpPe7Tp" \
+    "e-OfVfHd1E6cS6M1FZcD1NNLYD5lFHpPI9bTwJlsde3uhGqC0ZCuEHg8lhzwOHrtIQbS0FVbb9k3-tVTU4fg_3L_vn" \
+    "iUFAKwuCLqKnS2BYwdq_mzSnbLY7h_qixoR7jig3__kRhuaxwUkRz5iaiQkqgc5gHdrNP5zw"
+
+#define RSA_ALGS "RS256 RS384 RS512 PS256 PS384 PS512"
+
+static const struct load_case load_cases[] = {
+    /* ---- each format loads ---- */
+    /* a 64-byte secret admits every HS* */
+    {"hmac64", PRE_NONE, LOAD_HMAC, secret64, 64, NULL, NULL, JWG_OK, 1, "HS256 HS384 HS512", 1, 1},
+    /* a 32-byte secret admits HS256 only (RFC 7518 3.2) */
+    {"hmac32", PRE_NONE, LOAD_HMAC, secret64, 32, NULL, NULL, JWG_OK, 1, "HS256", 1, 1},
+    /* a 48-byte secret admits HS256 and HS384 */
+    {"hmac48", PRE_NONE, LOAD_HMAC, secret64, 48, NULL, NULL, JWG_OK, 1, "HS256 HS384", 1, 1},
+    /* a bound algorithm narrows the secret to it */
+    {"hmac bound", PRE_NONE, LOAD_HMAC, secret64, 64, "HS384", "k1", JWG_OK, 1, "HS384", 1, 1},
+    /* RSA public key admits its family */
+    {"rsa pub", PRE_NONE, LOAD_PEM_PUBLIC, "rsa2048.pub.pem", 0, NULL, NULL, JWG_OK, 1, RSA_ALGS, 1, 0},
+    /* RSA private key signs and verifies */
+    {"rsa priv", PRE_NONE, LOAD_PEM_PRIVATE, "rsa2048.key.pem", 0, NULL, NULL, JWG_OK, 1, RSA_ALGS, 1, 1},
+    /* RSA bound to PS256 */
+    {"rsa bound", PRE_NONE, LOAD_PEM_PUBLIC, "rsa2048.pub.pem", 0, "PS256", NULL, JWG_OK, 1, "PS256", 1, 0},
+    /* each EC curve admits its one algorithm */
+    {"p256 pub", PRE_NONE, LOAD_PEM_PUBLIC, "p256.pub.pem", 0, NULL, NULL, JWG_OK, 1, "ES256", 1, 0},
+    {"p384 pub", PRE_NONE, LOAD_PEM_PUBLIC, "p384.pub.pem", 0, NULL, NULL, JWG_OK, 1, "ES384", 1, 0},
+    {"p521 pub", PRE_NONE, LOAD_PEM_PUBLIC, "p521.pub.pem", 0, NULL, NULL, JWG_OK, 1, "ES512", 1, 0},
+    {"p521 priv", PRE_NONE, LOAD_PEM_PRIVATE, "p521.key.pem", 0, NULL, NULL, JWG_OK, 1, "ES512", 1, 1},
+    /* Ed25519 and Ed448 admit EdDSA */
+    {"ed25519 pub", PRE_NONE, LOAD_PEM_PUBLIC, "ed25519.pub.pem", 0, NULL, NULL, JWG_OK, 1, "EdDSA", 1, 0},
+    {"ed448 priv", PRE_NONE, LOAD_PEM_PRIVATE, "ed448.key.pem", 0, NULL, NULL, JWG_OK, 1, "EdDSA", 1, 1},
+    /* a certificate yields its public key only */
+    {"cert", PRE_NONE, LOAD_PEM_CERT, "p256.cert.pem", 0, NULL, "c", JWG_OK, 1, "ES256", 1, 0},
+    /* JWK of each kty */
+    {"jwk ec", PRE_NONE, LOAD_JWK, "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" P256_X "\",\"y\":\"" P256_Y "\"}", 0, NULL, NULL, JWG_OK, 1, "ES256", 1, 0},
+    {"jwk ec priv", PRE_NONE, LOAD_JWK, "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" P256_X "\",\"y\":\"" P256_Y "\",\"d\":\"" P256_D "\"}", 0, NULL, NULL, JWG_OK, 1, "ES256", 1, 1},
+    {"jwk okp", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" ED25519_X "\"}", 0, NULL, NULL, JWG_OK, 1, "EdDSA", 1, 0},
+    {"jwk okp priv", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" ED25519_X "\",\"d\":\"" ED25519_D "\"}", 0, NULL, NULL, JWG_OK, 1, "EdDSA", 1, 1},
+    {"jwk ed448", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"Ed448\",\"x\":\"" ED448_X "\"}", 0, NULL, NULL, JWG_OK, 1, "EdDSA", 1, 0},
+    {"jwk oct", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_OK, 1, "HS256", 1, 1},
+    /* a JWK "alg" binds the key */
+    {"jwk alg", PRE_NONE, LOAD_JWK, "{\"kty\":\"EC\",\"crv\":\"P-521\",\"alg\":\"ES512\",\"x\":\"" P521_X "\",\"y\":\"" P521_Y "\"}", 0, NULL, NULL, JWG_OK, 1, "ES512", 1, 0},
+    /* unknown members are ignored (RFC 7517 4) */
+    {"jwk extra", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"k\":\"" OCT_K "\",\"x5t\":\"abc\",\"ext\":true}", 0, NULL, NULL, JWG_OK, 1, "HS256", 1, 1},
+    /* a JWK set adds every key */
+    {"jwks two", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"a\",\"k\":\"" OCT_K "\"},{\"kty\":\"oct\",\"kid\":\"b\",\"k\":\"" OCT_K2 "\"}]}", 0, NULL, NULL, JWG_OK, 2, "HS256", 1, 1},
+    /* an empty JWK set adds nothing and is not an error */
+    {"jwks empty", PRE_NONE, LOAD_JWKS, "{\"keys\":[]}", 0, NULL, NULL, JWG_OK, 0, NULL, -1, -1},
+    /* RFC 7520 3.1 to 3.5 load */
+    {"rfc7520 3.1", PRE_NONE, LOAD_JWK_FILE, "cookbook/3_1.ec_public_key.json", 0, NULL, NULL, JWG_OK, 1, "ES512", 1, 0},
+    {"rfc7520 3.2", PRE_NONE, LOAD_JWK_FILE, "cookbook/3_2.ec_private_key.json", 0, NULL, NULL, JWG_OK, 1, "ES512", 1, 1},
+    {"rfc7520 3.3", PRE_NONE, LOAD_JWK_FILE, "cookbook/3_3.rsa_public_key.json", 0, NULL, NULL, JWG_OK, 1, RSA_ALGS, 1, 0},
+    {"rfc7520 3.4", PRE_NONE, LOAD_JWK_FILE, "cookbook/3_4.rsa_private_key.json", 0, NULL, NULL, JWG_OK, 1, RSA_ALGS, 1, 1},
+    {"rfc7520 3.5", PRE_NONE, LOAD_JWK_FILE, "cookbook/3_5.symmetric_key_mac_computation.json", 0, NULL, NULL, JWG_OK, 1, "HS256", 1, 1},
+    /* RFC 7520 3.6 is an encryption key whose "alg" A256GCM is no signature algorithm */
+    {"rfc7520 3.6", PRE_NONE, LOAD_JWK_FILE, "cookbook/3_6.symmetric_key_encryption.json", 0, NULL, NULL, JWG_ERR_ALG_UNKNOWN, 0, NULL, -1, -1},
+
+    /* ---- usage ---- */
+    /* "use": "enc" loads but neither verifies nor signs (RFC 7517 4.2) */
+    {"use enc", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"use\":\"enc\",\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_OK, 1, "HS256", 0, 0},
+    /* "key_ops" without "verify" loads but does not verify (RFC 7517 4.3) */
+    {"key_ops sign", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"key_ops\":[\"sign\"],\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_OK, 1, "HS256", 0, 1},
+    /* "key_ops" with "verify" only does not sign */
+    {"key_ops verify", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"key_ops\":[\"verify\",\"encrypt\"],\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_OK, 1, "HS256", 1, 0},
+    /* "key_ops" must not repeat a value (RFC 7517 4.3) */
+    {"key_ops repeat", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"key_ops\":[\"verify\",\"verify\"],\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* "key_ops" must be an array */
+    {"key_ops type", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"key_ops\":\"verify\",\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+
+    /* ---- weak keys ---- */
+    /* RSA under 2048 bits (RFC 7518 3.3) */
+    {"rsa1024", PRE_NONE, LOAD_PEM_PUBLIC, "rsa1024.pub.pem", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    {"rsa1024 priv", PRE_NONE, LOAD_PEM_PRIVATE, "rsa1024.key.pem", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    /* HMAC secret of 31 bytes (RFC 7518 3.2) */
+    {"hmac31", PRE_NONE, LOAD_HMAC, secret64, 31, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    /* HMAC secret of 32 bytes bound to HS512 is shorter than the hash */
+    {"hmac32 hs512", PRE_NONE, LOAD_HMAC, secret64, 32, "HS512", NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    /* JWK oct of 16 bytes */
+    {"jwk oct short", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"k\":\"AAECAwQFBgcICQoLDA0ODw\"}", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+
+    /* ---- unsupported ---- */
+    /* unknown kty */
+    {"kty DSA", PRE_NONE, LOAD_JWK, "{\"kty\":\"DSA\",\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 0, NULL, -1, -1},
+    /* kty names are case-sensitive */
+    {"kty case", PRE_NONE, LOAD_JWK, "{\"kty\":\"OCT\",\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 0, NULL, -1, -1},
+    /* unknown EC crv */
+    {"crv secp256k1", PRE_NONE, LOAD_JWK, "{\"kty\":\"EC\",\"crv\":\"secp256k1\",\"x\":\"" P256_X "\",\"y\":\"" P256_Y "\"}", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 0, NULL, -1, -1},
+    /* X25519 is a key-agreement curve */
+    {"crv X25519", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"X25519\",\"x\":\"" ED25519_X "\"}", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 0, NULL, -1, -1},
+    /* PEM keys of other curves and types */
+    {"pem secp256k1", PRE_NONE, LOAD_PEM_PUBLIC, "secp256k1.pub.pem", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 0, NULL, -1, -1},
+    {"pem x25519", PRE_NONE, LOAD_PEM_PUBLIC, "x25519.pub.pem", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 0, NULL, -1, -1},
+    /* multi-prime RSA */
+    {"rsa oth", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" RSA_N "\",\"e\":\"AQAB\",\"oth\":[]}", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 0, NULL, -1, -1},
+
+    /* ---- malformed ---- */
+    /* EC point not on the curve: y of the RFC 7520 key changed */
+    {"ec off curve", PRE_NONE, LOAD_JWK, "{\"kty\":\"EC\",\"crv\":\"P-521\",\"x\":\"" P521_X "\",\"y\":\"AdymlHvOiLxXkEhayXQnNCvDX4h9htZaCJN34kfmC6pV5OhQHiraVySsUdaQkAgDPrwQrJmbnX9cwlGfP-HqHZR2\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* EC coordinates of P-521 size given for P-256 (RFC 7518 6.2.1.2) */
+    {"ec coord length", PRE_NONE, LOAD_JWK, "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" P521_X "\",\"y\":\"" P521_Y "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* EC x one byte short: leading zero dropped */
+    {"ec coord short", PRE_NONE, LOAD_JWK, "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AQID\",\"y\":\"" P256_Y "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* EC private "d" that does not match x and y */
+    {"ec d mismatch", PRE_NONE, LOAD_JWK, "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" P256_X "\",\"y\":\"" P256_Y "\",\"d\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* OKP "d" whose public key is not "x" */
+    {"okp d mismatch", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" ED25519_X "\",\"d\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* non-canonical base64url: non-zero unused bits (RFC 4648 3.5) */
+    {"b64 bits", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"k\":\"hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYh\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* non-canonical base64url: padding */
+    {"b64 padding", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"k\":\"" OCT_K "=\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* standard base64 alphabet */
+    {"b64 plus", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"k\":\"hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG+Onbc6mxCcYg\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* RSA modulus with a leading zero octet (RFC 7518 6.3.1.1) */
+    {"rsa n zero", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" RSA_N0 "\",\"e\":\"AQAB\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* missing required member */
+    {"rsa no e", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" P256_X "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* kty missing */
+    {"no kty", PRE_NONE, LOAD_JWK, "{\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* member of the wrong type */
+    {"kid number", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"kid\":1,\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* duplicate member (RFC 7515 5.2 applied to JWK text) */
+    {"dup member", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"k\":\"" OCT_K "\",\"k\":\"" OCT_K2 "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* not JSON */
+    {"not json", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* a JWK that is an array */
+    {"jwk array", PRE_NONE, LOAD_JWK, "[]", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* a JWK set without "keys" */
+    {"jwks no keys", PRE_NONE, LOAD_JWKS, "{\"kty\":\"oct\",\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* encrypted PKCS #8 is refused, never prompted for */
+    {"pem encrypted", PRE_NONE, LOAD_PEM_PRIVATE, "rsa2048.encrypted.key.pem", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* PKCS #1 "RSA PRIVATE KEY" is not the PKCS #8 form */
+    {"pem pkcs1", PRE_NONE, LOAD_PEM_PRIVATE, "rsa2048.pkcs1.key.pem", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* a public key given to the private loader: no guessing */
+    {"pem wrong kind", PRE_NONE, LOAD_PEM_PRIVATE, "p256.pub.pem", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* a certificate given to the public-key loader */
+    {"cert as pub", PRE_NONE, LOAD_PEM_PUBLIC, "p256.cert.pem", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+
+    /* ---- algorithm binding ---- */
+    /* an EC P-521 key bound to ES256 */
+    {"jwk alg mismatch", PRE_NONE, LOAD_JWK, "{\"kty\":\"EC\",\"crv\":\"P-521\",\"alg\":\"ES256\",\"x\":\"" P521_X "\",\"y\":\"" P521_Y "\"}", 0, NULL, NULL, JWG_ERR_KEY_ALG_MISMATCH, 0, NULL, -1, -1},
+    /* an RSA key bound to HS256 (RFC 8725 3.1 key confusion) */
+    {"pem alg mismatch", PRE_NONE, LOAD_PEM_PUBLIC, "rsa2048.pub.pem", 0, "HS256", NULL, JWG_ERR_KEY_ALG_MISMATCH, 0, NULL, -1, -1},
+    /* an HMAC secret bound to RS256 */
+    {"hmac alg mismatch", PRE_NONE, LOAD_HMAC, secret64, 64, "RS256", NULL, JWG_ERR_KEY_ALG_MISMATCH, 0, NULL, -1, -1},
+    /* "none" is never an algorithm (RFC 8725 3.1) */
+    {"alg none", PRE_NONE, LOAD_HMAC, secret64, 64, "none", NULL, JWG_ERR_ALG_NONE, 0, NULL, -1, -1},
+    /* "none" in another letter case */
+    {"jwk alg NoNe", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"alg\":\"NoNe\",\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_ALG_NONE, 0, NULL, -1, -1},
+    /* algorithm names are case-sensitive */
+    {"alg lower", PRE_NONE, LOAD_HMAC, secret64, 64, "hs256", NULL, JWG_ERR_ALG_UNKNOWN, 0, NULL, -1, -1},
+
+    /* ---- sets ---- */
+    /* duplicate kid across calls */
+    {"dup kid", PRE_HMAC_KID_A, LOAD_HMAC, secret64, 64, NULL, "a", JWG_ERR_KEY_DUPLICATE_KID, 1, NULL, -1, -1},
+    /* two keys without a kid are allowed */
+    {"no kids", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},{\"kty\":\"oct\",\"k\":\"" OCT_K2 "\"}]}", 0, NULL, NULL, JWG_OK, 2, "HS256", 1, 1},
+    /* duplicate kid inside one JWK set */
+    {"jwks dup kid", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"a\",\"k\":\"" OCT_K "\"},{\"kty\":\"oct\",\"kid\":\"a\",\"k\":\"" OCT_K2 "\"}]}", 0, NULL, NULL, JWG_ERR_KEY_DUPLICATE_KID, 0, NULL, -1, -1},
+    /* HMAC secret added to a set of public keys */
+    {"mixed", PRE_P256_KID_A, LOAD_HMAC, secret64, 64, NULL, "b", JWG_ERR_KEY_MIXED, 1, NULL, -1, -1},
+    /* public key added to a set of secrets */
+    {"mixed pem", PRE_HMAC_KID_A, LOAD_PEM_PUBLIC, "p256.pub.pem", 0, NULL, "b", JWG_ERR_KEY_MIXED, 1, NULL, -1, -1},
+    /* one JWK set mixing oct and EC */
+    {"jwks mixed", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" ED25519_X "\"}]}", 0, NULL, NULL, JWG_ERR_KEY_MIXED, 0, NULL, -1, -1},
+    /* a JWK set with one weak key adds none of its keys */
+    {"jwks one bad", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},{\"kty\":\"oct\",\"k\":\"AAECAwQFBgcICQoLDA0ODw\"}]}", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    /* a JWK set with one unknown kty after an existing key leaves that key alone */
+    {"jwks bad after", PRE_HMAC_KID_A, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},{\"kty\":\"XYZ\"}]}", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 1, NULL, -1, -1},
+};
+
+static jwg_err run_loader(jwg_keyset *ks, const struct load_case *c)
+{
+    size_t len = 0;
+    char *text = NULL;
+    jwg_err rc;
+
+    switch (c->loader) {
+    case LOAD_HMAC:
+        return jwg_keyset_add_hmac(ks, (const uint8_t *)c->input, c->hmac_len, c->alg, c->kid);
+    case LOAD_JWK:
+        return jwg_keyset_add_jwk(ks, c->input, strlen(c->input));
+    case LOAD_JWKS:
+        return jwg_keyset_add_jwks(ks, c->input, strlen(c->input));
+    default:
+        break;
+    }
+
+    text = read_key_file(c->input, &len);
+    if (c->loader == LOAD_PEM_PUBLIC)
+        rc = jwg_keyset_add_pem_public(ks, text, len, c->alg, c->kid);
+    else if (c->loader == LOAD_PEM_CERT)
+        rc = jwg_keyset_add_pem_cert(ks, text, len, c->alg, c->kid);
+    else if (c->loader == LOAD_PEM_PRIVATE)
+        rc = jwg_keyset_add_pem_private(ks, text, len, c->alg, c->kid);
+    else
+        rc = jwg_keyset_add_jwk(ks, text, len);
+    free(text);
+    return rc;
+}
+
+static void run_preload(jwg_keyset *ks, enum preload pre)
+{
+    static const struct load_case hmac_a = {"pre hmac", PRE_NONE, LOAD_HMAC, secret64, 64, NULL, "a", JWG_OK, 1, NULL, -1, -1};
+    static const struct load_case p256_a = {"pre p256", PRE_NONE, LOAD_PEM_PUBLIC, "p256.pub.pem", 0, NULL, "a", JWG_OK, 1, NULL, -1, -1};
+
+    if (pre == PRE_HMAC_KID_A)
+        assert_int_equal(run_loader(ks, &hmac_a), JWG_OK);
+    else if (pre == PRE_P256_KID_A)
+        assert_int_equal(run_loader(ks, &p256_a), JWG_OK);
+}
+
+static void check_loaded(const jwg_keyset *ks, const struct load_case *c)
+{
+    char algs[128];
+    const jwg_key *k = ks->keys[ks->count - 1];
+
+    if (c->algs != NULL) {
+        assert_int_equal(jwg_keyset_algs(ks, ks->count - 1, algs, sizeof(algs)), JWG_OK);
+        assert_string_equal(algs, c->algs);
+    }
+    if (c->can_verify >= 0)
+        assert_int_equal(jwg_key_can_verify(k), c->can_verify);
+    if (c->can_sign >= 0)
+        assert_int_equal(jwg_key_can_sign(k), c->can_sign);
+    if (c->kid != NULL)
+        assert_string_equal(jwg_keyset_kid(ks, ks->count - 1), c->kid);
+    assert_int_equal(strlen(jwg_key_thumbprint(k)), 43);
+    assert_string_equal(jwg_keyset_detail(ks), "");
+}
+
+static void keys_load_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < JWG_ARRAY_LEN(load_cases); i++) {
+        const struct load_case *c = &load_cases[i];
+        jwg_keyset *ks = NULL;
+
+        assert_int_equal(jwg_keyset_new(&ks), JWG_OK);
+        run_preload(ks, c->pre);
+
+        jwg_err rc = run_loader(ks, c);
+        if (rc != c->expect)
+            print_error("case %s: got %s (%s)\n", c->name, jwg_err_name(rc), jwg_keyset_detail(ks));
+        assert_int_equal(rc, c->expect);
+        assert_int_equal(jwg_keyset_count(ks), c->count);
+        if (rc == JWG_OK && c->count > 0)
+            check_loaded(ks, c);
+        if (rc != JWG_OK)
+            assert_true(strlen(jwg_keyset_detail(ks)) > 0);
+        jwg_keyset_free(ks);
+    }
+}
+
+static void keys_rfc7638_thumbprint(void **state)
+{
+    (void)state;
+    jwg_keyset *ks = NULL;
+    char tp[JWG_THUMBPRINT_MAX];
+    size_t len = 0;
+    char *jwk = read_key_file("cookbook/rfc7638_3.1.jwk", &len);
+
+    /* RFC 7638 3.1 */
+    assert_int_equal(jwg_keyset_new(&ks), JWG_OK);
+    assert_int_equal(jwg_keyset_add_jwk(ks, jwk, len), JWG_OK);
+    assert_int_equal(jwg_keyset_thumbprint(ks, 0, tp), JWG_OK);
+    assert_string_equal(tp, "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+    assert_string_equal(jwg_keyset_kid(ks, 0), "2011-04-29");
+    /* its "alg": "RS256" binds the key */
+    char algs[64];
+    assert_int_equal(jwg_keyset_algs(ks, 0, algs, sizeof(algs)), JWG_OK);
+    assert_string_equal(algs, "RS256");
+    /* out of range */
+    assert_int_equal(jwg_keyset_thumbprint(ks, 1, tp), JWG_ERR_INVALID_ARGUMENT);
+    assert_string_equal(tp, "");
+    jwg_keyset_free(ks);
+    free(jwk);
+}
+
+#define BILBO "bilbo.baggins@hobbiton.example"
+
+struct thumbprint_case {
+    const char *file;
+    const char *thumbprint; /* computed independently with python3-jwcrypto */
+    const char *kid;
+};
+
+static const struct thumbprint_case thumbprint_cases[] = {
+    /* a public key and its private key share a thumbprint */
+    {"cookbook/3_1.ec_public_key.json", "dHri3SADZkrush5HU_50AoRhcKFryN-PI6jPBtPL55M", BILBO},
+    {"cookbook/3_2.ec_private_key.json", "dHri3SADZkrush5HU_50AoRhcKFryN-PI6jPBtPL55M", BILBO},
+    {"cookbook/3_3.rsa_public_key.json", "9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI", BILBO},
+    {"cookbook/3_4.rsa_private_key.json", "9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI", BILBO},
+    /* oct thumbprints cover "k" */
+    {"cookbook/3_5.symmetric_key_mac_computation.json", "RtoRur_1Dir5M4wuOfqNkDYOf9O_4RJ-aHkTA75RLA8",
+     "018c0ae5-4d9b-471b-bfd6-eef314bc7037"},
+};
+
+static void keys_cookbook_thumbprints(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < JWG_ARRAY_LEN(thumbprint_cases); i++) {
+        jwg_keyset *ks = NULL;
+        char tp[JWG_THUMBPRINT_MAX];
+        size_t len = 0;
+        char *jwk = read_key_file(thumbprint_cases[i].file, &len);
+
+        assert_int_equal(jwg_keyset_new(&ks), JWG_OK);
+        assert_int_equal(jwg_keyset_add_jwk(ks, jwk, len), JWG_OK);
+        assert_int_equal(jwg_keyset_thumbprint(ks, 0, tp), JWG_OK);
+        assert_string_equal(tp, thumbprint_cases[i].thumbprint);
+        assert_string_equal(jwg_keyset_kid(ks, 0), thumbprint_cases[i].kid);
+        jwg_keyset_free(ks);
+        free(jwk);
+    }
+}
+
+static void keys_pem_jwk_same_thumbprint(void **state)
+{
+    (void)state;
+    jwg_keyset *ks = NULL;
+    size_t len = 0;
+    char *pem = read_key_file("p256.pub.pem", &len);
+    static const char jwk[] =
+        "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" P256_X "\",\"y\":\"" P256_Y "\"}";
+
+    /* one key loaded from two formats has one thumbprint, the one python3-jwcrypto computes */
+    assert_int_equal(jwg_keyset_new(&ks), JWG_OK);
+    assert_int_equal(jwg_keyset_add_pem_public(ks, pem, len, NULL, "pem"), JWG_OK);
+    assert_int_equal(jwg_keyset_add_jwk(ks, jwk, sizeof(jwk) - 1), JWG_OK);
+    assert_string_equal(jwg_key_thumbprint(ks->keys[0]), jwg_key_thumbprint(ks->keys[1]));
+    assert_string_equal(jwg_key_thumbprint(ks->keys[0]),
+                        "_qW4mdrvfmnH1Ntepzv2Lu16v7xMrBN_lrlbPF3QJSs");
+    jwg_keyset_free(ks);
+    free(pem);
+}
+
+static void keys_set_full(void **state)
+{
+    (void)state;
+    jwg_keyset *ks = NULL;
+    char kid[16];
+
+    assert_int_equal(jwg_keyset_new(&ks), JWG_OK);
+    for (unsigned i = 0; i < JWG_MAX_KEYS; i++) {
+        snprintf(kid, sizeof(kid), "k%u", i);
+        assert_int_equal(jwg_keyset_add_hmac(ks, (const uint8_t *)secret64, 32, NULL, kid), JWG_OK);
+    }
+    /* key JWG_MAX_KEYS + 1 */
+    assert_int_equal(jwg_keyset_add_hmac(ks, (const uint8_t *)secret64, 32, NULL, "last"),
+                     JWG_ERR_KEY_SET_FULL);
+    assert_int_equal(jwg_keyset_count(ks), JWG_MAX_KEYS);
+    /* a JWK set that would overflow adds nothing */
+    assert_int_equal(jwg_keyset_add_jwks(ks, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"}]}",
+                                         strlen("{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"}]}")),
+                     JWG_ERR_KEY_SET_FULL);
+    jwg_keyset_free(ks);
+}
+
+static void keys_refcount_and_args(void **state)
+{
+    (void)state;
+    jwg_keyset *ks = NULL;
+    char algs[8];
+
+    assert_int_equal(jwg_keyset_new(&ks), JWG_OK);
+    assert_int_equal(jwg_keyset_add_hmac(ks, (const uint8_t *)secret64, 64, NULL, NULL), JWG_OK);
+    /* a second reference keeps the set alive after the first is dropped */
+    jwg_keyset *ref = jwg_keyset_ref(ks);
+    jwg_keyset_free(ks);
+    assert_int_equal(jwg_keyset_count(ref), 1);
+    /* a buffer too small for "HS256 HS384 HS512" */
+    assert_int_equal(jwg_keyset_algs(ref, 0, algs, sizeof(algs)), JWG_ERR_INVALID_ARGUMENT);
+    assert_string_equal(algs, "");
+    /* no kid */
+    assert_null(jwg_keyset_kid(ref, 0));
+    assert_null(jwg_keyset_kid(ref, 5));
+    jwg_keyset_free(ref);
+
+    /* NULL arguments */
+    assert_int_equal(jwg_keyset_new(NULL), JWG_ERR_INVALID_ARGUMENT);
+    assert_int_equal(jwg_keyset_add_hmac(NULL, (const uint8_t *)secret64, 64, NULL, NULL),
+                     JWG_ERR_INVALID_ARGUMENT);
+    assert_int_equal(jwg_keyset_add_jwk(NULL, "{}", 2), JWG_ERR_INVALID_ARGUMENT);
+    assert_int_equal(jwg_keyset_count(NULL), 0);
+    jwg_keyset_free(NULL);
+}
+
+static void keys_alg_names(void **state)
+{
+    (void)state;
+    jwg_alg_id id;
+
+    /* every implemented name maps back to itself */
+    for (int i = 0; i < JWG_ALG_COUNT; i++) {
+        const char *name = jwg_alg_name((jwg_alg_id)i);
+        assert_int_equal(jwg_alg_from_name(name, strlen(name), &id), JWG_OK);
+        assert_int_equal(id, i);
+        assert_int_equal(jwg_alg_supported(name), 1);
+    }
+    /* "none" in any case */
+    assert_int_equal(jwg_alg_from_name("NONE", 4, &id), JWG_ERR_ALG_NONE);
+    /* a prefix of a name is not the name */
+    assert_int_equal(jwg_alg_from_name("HS25", 4, &id), JWG_ERR_ALG_UNKNOWN);
+    /* a name with a trailing NUL inside the length is not the name */
+    assert_int_equal(jwg_alg_from_name("HS256\0", 6, &id), JWG_ERR_ALG_UNKNOWN);
+    /* other letter case */
+    assert_int_equal(jwg_alg_supported("eddsa"), 0);
+    assert_int_equal(jwg_alg_supported("none"), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(keys_load_table),
+        cmocka_unit_test(keys_rfc7638_thumbprint),
+        cmocka_unit_test(keys_cookbook_thumbprints),
+        cmocka_unit_test(keys_pem_jwk_same_thumbprint),
+        cmocka_unit_test(keys_set_full),
+        cmocka_unit_test(keys_refcount_and_args),
+        cmocka_unit_test(keys_alg_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
