@@ -19,10 +19,13 @@
 
 #include "internal.h"
 
+/* Hot-path helpers are forced inline so that the parser state stays in registers. */
+#define JSON_HOT static inline __attribute__((always_inline))
+
 /* Marks "no container" in the parent chain and the parse stack. */
 #define JSON_NONE UINT32_MAX
 
-/* Objects with at most this many members are checked for duplicates pair by pair. */
+/* Objects with at most this many members are checked for duplicates without sorting. */
 #define JSON_DUP_PAIRWISE_MAX 16u
 
 /* Digits kept when converting a number to double; later digits cannot change it by more than 1 ulp. */
@@ -68,10 +71,22 @@ static inline bool json_is_ws(uint8_t c)
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-static inline void json_skip_ws(struct json_parser *p)
+JSON_HOT void json_skip_ws(struct json_parser *p)
 {
-    while (p->pos < p->len && json_is_ws(p->src[p->pos]))
+    /* Token-dense JOSE JSON rarely has whitespace, so one compare usually ends this. */
+    while (p->pos < p->len && p->src[p->pos] <= ' ' && json_is_ws(p->src[p->pos]))
         p->pos++;
+}
+
+/* Reads 8 bytes as a little-endian word, so byte k is bits 8k..8k+7 on any host. */
+static inline uint64_t json_load64_le(const uint8_t *s)
+{
+    uint64_t w;
+    memcpy(&w, s, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
 }
 
 static inline bool json_is_digit(uint8_t c)
@@ -143,10 +158,12 @@ static size_t json_utf8_len(const uint8_t *s, size_t n)
 
 /* ---- node bookkeeping --------------------------------------------------- */
 
-static jwg_err json_node_add(struct json_parser *p, jwg_json_type type, size_t start,
-                             uint32_t *idx)
+/* Appends a node spanning from `start`; NULL when the capacity is used up. */
+JSON_HOT jwg_json_node *json_node_add(struct json_parser *p, jwg_json_type type,
+                                           size_t start)
 {
-    JWG_ENSURE(p->count < p->cap, JWG_ERR_INVALID_ARGUMENT);
+    if (p->count >= p->cap)
+        return NULL;
 
     jwg_json_node *n = &p->nodes[p->count];
     n->start = (uint32_t)start;
@@ -155,13 +172,12 @@ static jwg_err json_node_add(struct json_parser *p, jwg_json_type type, size_t s
     n->count = 0;
     n->type = (uint8_t)type;
     n->flags = 0;
-    *idx = (uint32_t)p->count;
     p->count++;
-    return JWG_OK;
+    return n;
 }
 
 /* Counts one finished value (or member) in the innermost open container. */
-static inline void json_value_done(struct json_parser *p)
+JSON_HOT void json_value_done(struct json_parser *p)
 {
     if (p->open != JSON_NONE)
         p->nodes[p->open].count++;
@@ -204,26 +220,28 @@ static jwg_err json_check_escape(const uint8_t *s, size_t n, size_t *adv)
     return JWG_OK;
 }
 
-/* Returns the first index at or after `i` whose byte is not CH_PLAIN. */
-static inline size_t json_scan_plain(const uint8_t *s, size_t i, size_t n)
+/*
+ * Returns the first index at or after `i` whose byte is not CH_PLAIN.
+ *
+ * Eight bytes at a time, it flags bytes < 0x20, '"', '\\' and >= 0x80 with
+ * the has-zero-byte test (v - ones) & ~v & highs. That test can flag a byte
+ * above a true match, never below it, so the lowest flag in the
+ * little-endian word marks the first special byte exactly.
+ */
+JSON_HOT size_t json_scan_plain(const uint8_t *s, size_t i, size_t n)
 {
     const uint64_t ones = 0x0101010101010101u;
     const uint64_t highs = 0x8080808080808080u;
 
-    /*
-     * Eight bytes at a time while none is < 0x20, '"', '\\' or >= 0x80. The
-     * has-zero-byte test (v - ones) & ~v & highs is exact about whether any
-     * byte matches, which is all the loop needs.
-     */
     while (i + 8 <= n) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
+        uint64_t w = json_load64_le(s + i);
         uint64_t quote = w ^ (ones * '"');
         uint64_t backslash = w ^ (ones * '\\');
         uint64_t control = (w - ones * 0x20u) & ~w;
         uint64_t special = control | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
-        if (((special & highs) | (w & highs)) != 0)
-            break;
+        uint64_t flags = (special | w) & highs;
+        if (flags != 0)
+            return i + (size_t)(__builtin_ctzll(flags) / 8);
         i += 8;
     }
     while (i < n && json_string_class[s[i]] == CH_PLAIN)
@@ -231,43 +249,56 @@ static inline size_t json_scan_plain(const uint8_t *s, size_t i, size_t n)
     return i;
 }
 
-/* Parses a string whose opening quote is at p->pos into a STRING node. */
-static jwg_err json_string(struct json_parser *p)
+/*
+ * Finds the closing quote of a string from index `i`, the first byte that
+ * is not CH_PLAIN, checking escapes and UTF-8 sequences on the way. It is
+ * kept out of line so that the plain-string path stays small.
+ */
+static __attribute__((noinline)) jwg_err json_string_slow(const uint8_t *s, size_t n, size_t i,
+                                                          uint8_t *flags, size_t *end)
 {
-    uint32_t idx;
-    JWG_TRY(json_node_add(p, JWG_JSON_STRING, p->pos + 1, &idx));
-
-    const uint8_t *s = p->src;
-    size_t i = p->pos + 1;
-    uint8_t flags = 0;
     for (;;) {
-        i = json_scan_plain(s, i, p->len);
-        JWG_ENSURE(i < p->len, JWG_ERR_JSON_SYNTAX);
+        JWG_ENSURE(i < n, JWG_ERR_JSON_SYNTAX);
+        if (s[i] == '"')
+            break;
 
         size_t adv = 1;
         switch (json_string_class[s[i]]) {
-        case CH_QUOTE:
-            p->nodes[idx].len = (uint32_t)(i - p->pos - 1);
-            p->nodes[idx].flags = flags;
-            p->pos = i + 1;
-            return JWG_OK;
         case CH_ESCAPE:
-            flags = JWG_JSON_HAS_ESCAPE;
-            JWG_TRY(json_check_escape(s + i, p->len - i, &adv));
+            *flags = JWG_JSON_HAS_ESCAPE;
+            JWG_TRY(json_check_escape(s + i, n - i, &adv));
             break;
         case CH_CONTROL:
             return JWG_ERR_JSON_SYNTAX;
         default:
-            adv = json_utf8_len(s + i, p->len - i);
+            adv = json_utf8_len(s + i, n - i);
             JWG_ENSURE(adv != 0, JWG_ERR_JSON_UTF8);
             break;
         }
-        i += adv;
+        i = json_scan_plain(s, i + adv, n);
     }
+
+    *end = i;
+    return JWG_OK;
+}
+
+/* Parses a string whose opening quote is at p->pos into a STRING node. */
+JSON_HOT jwg_err json_string(struct json_parser *p)
+{
+    jwg_json_node *n = json_node_add(p, JWG_JSON_STRING, p->pos + 1);
+    JWG_ENSURE(n != NULL, JWG_ERR_INVALID_ARGUMENT);
+
+    size_t i = json_scan_plain(p->src, p->pos + 1, p->len);
+    if (i >= p->len || p->src[i] != '"')
+        JWG_TRY(json_string_slow(p->src, p->len, i, &n->flags, &i));
+
+    n->len = (uint32_t)(i - p->pos - 1);
+    p->pos = i + 1;
+    return JWG_OK;
 }
 
 /* Skips one or more digits at s[*i]; fails when there is none. */
-static jwg_err json_digits(const uint8_t *s, size_t n, size_t *i)
+JSON_HOT jwg_err json_digits(const uint8_t *s, size_t n, size_t *i)
 {
     JWG_ENSURE(*i < n && json_is_digit(s[*i]), JWG_ERR_JSON_SYNTAX);
     while (*i < n && json_is_digit(s[*i]))
@@ -276,7 +307,7 @@ static jwg_err json_digits(const uint8_t *s, size_t n, size_t *i)
 }
 
 /* Parses -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? (RFC 8259 6) into a NUMBER node. */
-static jwg_err json_number(struct json_parser *p)
+JSON_HOT jwg_err json_number(struct json_parser *p)
 {
     const uint8_t *s = p->src;
     size_t n = p->len;
@@ -303,22 +334,22 @@ static jwg_err json_number(struct json_parser *p)
         flags = 0;
     }
 
-    uint32_t idx;
-    JWG_TRY(json_node_add(p, JWG_JSON_NUMBER, p->pos, &idx));
-    p->nodes[idx].len = (uint32_t)(i - p->pos);
-    p->nodes[idx].flags = flags;
+    jwg_json_node *node = json_node_add(p, JWG_JSON_NUMBER, p->pos);
+    JWG_ENSURE(node != NULL, JWG_ERR_INVALID_ARGUMENT);
+    node->len = (uint32_t)(i - p->pos);
+    node->flags = flags;
     p->pos = i;
     return JWG_OK;
 }
 
-static jwg_err json_literal(struct json_parser *p, const char *word, size_t n, jwg_json_type type)
+JSON_HOT jwg_err json_literal(struct json_parser *p, const char *word, size_t n, jwg_json_type type)
 {
     JWG_ENSURE(p->len - p->pos >= n && memcmp(p->src + p->pos, word, n) == 0,
                JWG_ERR_JSON_SYNTAX);
 
-    uint32_t idx;
-    JWG_TRY(json_node_add(p, type, p->pos, &idx));
-    p->nodes[idx].len = (uint32_t)n;
+    jwg_json_node *node = json_node_add(p, type, p->pos);
+    JWG_ENSURE(node != NULL, JWG_ERR_INVALID_ARGUMENT);
+    node->len = (uint32_t)n;
     p->pos += n;
     return JWG_OK;
 }
@@ -439,10 +470,19 @@ static int json_name_compare(const uint8_t *src, const jwg_json_node *a, const j
 /*
  * Scratch space for sorting member name indices is the unused tail of the
  * node array, accessed bytewise so that no node is read through another
- * type. jwg_json_nodes_max() leaves room for it: an object of k members has
- * used 2k + 1 nodes of at least 5 source bytes per member, so at least k / 2
- * nodes (10k bytes) remain for the k indices of 4 bytes.
+ * type. With a capacity of jwg_json_nodes_max(), at least k / 2 nodes
+ * (10k bytes) are free when an object of k members closes. The reason is
+ * that each member takes 2 nodes but at least 5 source bytes, and every
+ * other node at least 2 bytes.
  */
+/* The parsed nodes of an object being checked, and the unused node space after them. */
+struct json_members {
+    const uint8_t *src;
+    const jwg_json_node *nodes;
+    unsigned char *spare;
+    size_t spare_len;
+};
+
 struct json_scratch {
     unsigned char *bytes;
     size_t count;
@@ -460,7 +500,7 @@ static void json_scratch_set(struct json_scratch *s, size_t i, uint32_t v)
     memcpy(s->bytes + i * sizeof(v), &v, sizeof(v));
 }
 
-static int json_scratch_compare(const struct json_parser *p, const struct json_scratch *s,
+static int json_scratch_compare(const struct json_members *p, const struct json_scratch *s,
                                 size_t i, size_t j)
 {
     return json_name_compare(p->src, &p->nodes[json_scratch_get(s, i)],
@@ -474,7 +514,7 @@ static void json_scratch_swap(struct json_scratch *s, size_t i, size_t j)
     json_scratch_set(s, j, t);
 }
 
-static void json_sift_down(const struct json_parser *p, struct json_scratch *s, size_t root,
+static void json_sift_down(const struct json_members *p, struct json_scratch *s, size_t root,
                            size_t end)
 {
     for (;;) {
@@ -491,7 +531,7 @@ static void json_sift_down(const struct json_parser *p, struct json_scratch *s, 
 }
 
 /* Heapsort: O(k log k) comparisons whatever the names, with no allocation. */
-static void json_scratch_sort(const struct json_parser *p, struct json_scratch *s)
+static void json_scratch_sort(const struct json_members *p, struct json_scratch *s)
 {
     for (size_t i = s->count / 2; i-- > 0;)
         json_sift_down(p, s, i, s->count);
@@ -501,7 +541,7 @@ static void json_scratch_sort(const struct json_parser *p, struct json_scratch *
     }
 }
 
-static jwg_err json_dup_sorted(const struct json_parser *p, uint32_t obj,
+static jwg_err json_dup_sorted(const struct json_members *p, uint32_t obj,
                                struct json_scratch *s)
 {
     size_t name = obj + 1u;
@@ -518,7 +558,26 @@ static jwg_err json_dup_sorted(const struct json_parser *p, uint32_t obj,
     return JWG_OK;
 }
 
-static jwg_err json_dup_pairwise(const struct json_parser *p, uint32_t obj)
+/* Returns true when two member names are equal after unescaping. */
+static inline bool json_names_equal(const uint8_t *src, const jwg_json_node *x,
+                                    const jwg_json_node *y)
+{
+    if (((x->flags | y->flags) & JWG_JSON_HAS_ESCAPE) != 0)
+        return json_name_compare(src, x, y) == 0;
+    if (x->len != y->len)
+        return false;
+
+    /* Names are short, so a byte loop beats a call to memcmp. */
+    const uint8_t *a = src + x->start;
+    const uint8_t *b = src + y->start;
+    for (size_t i = 0; i < x->len; i++) {
+        if (a[i] != b[i])
+            return false;
+    }
+    return true;
+}
+
+static jwg_err json_dup_pairwise(const struct json_members *p, uint32_t obj)
 {
     const jwg_json_node *nodes = p->nodes;
     size_t members = nodes[obj].count;
@@ -527,10 +586,7 @@ static jwg_err json_dup_pairwise(const struct json_parser *p, uint32_t obj)
     for (size_t i = 0; i < members; i++) {
         size_t b = nodes[a + 1].next;
         for (size_t j = i + 1; j < members; j++) {
-            const jwg_json_node *x = &nodes[a];
-            const jwg_json_node *y = &nodes[b];
-            bool maybe_equal = x->len == y->len || ((x->flags | y->flags) & JWG_JSON_HAS_ESCAPE);
-            if (maybe_equal && json_name_compare(p->src, x, y) == 0)
+            if (json_names_equal(p->src, &nodes[a], &nodes[b]))
                 return JWG_ERR_JSON_DUPLICATE;
             b = nodes[b + 1].next;
         }
@@ -539,37 +595,75 @@ static jwg_err json_dup_pairwise(const struct json_parser *p, uint32_t obj)
     return JWG_OK;
 }
 
+/* Returns true when member name `name` of object `obj` equals an earlier one. */
+static bool json_dup_earlier(const struct json_members *p, uint32_t obj, size_t name)
+{
+    const jwg_json_node *nodes = p->nodes;
+    for (size_t other = obj + 1u; other != name; other = nodes[other + 1].next) {
+        if (json_names_equal(p->src, &nodes[other], &nodes[name]))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Checks a small object with a 64-bit filter keyed on each name's length,
+ * first and last byte, so that typical JOSE members are never compared.
+ * Escaped names cannot be keyed on raw bytes, so they take the pairwise path.
+ */
+static jwg_err json_dup_filtered(const struct json_members *p, uint32_t obj)
+{
+    const jwg_json_node *nodes = p->nodes;
+    uint64_t seen = 0;
+    size_t name = obj + 1u;
+
+    for (uint32_t i = 0; i < nodes[obj].count; i++, name = nodes[name + 1].next) {
+        const jwg_json_node *n = &nodes[name];
+        if ((n->flags & JWG_JSON_HAS_ESCAPE) != 0)
+            return json_dup_pairwise(p, obj);
+
+        const uint8_t *text = p->src + n->start;
+        uint32_t key = n->len == 0 ? 0 : n->len + text[0] * 7u + text[n->len - 1] * 3u;
+        uint64_t bit = UINT64_C(1) << (key & 63u);
+        if ((seen & bit) != 0 && json_dup_earlier(p, obj, name))
+            return JWG_ERR_JSON_DUPLICATE;
+        seen |= bit;
+    }
+    return JWG_OK;
+}
+
 /* Rejects an object that has two members with one unescaped name (RFC 7515 5.2). */
-static jwg_err json_check_duplicates(struct json_parser *p, uint32_t obj)
+static __attribute__((noinline)) jwg_err json_check_duplicates(const struct json_members *p,
+                                                               uint32_t obj)
 {
     size_t members = p->nodes[obj].count;
-    if (members < 2)
-        return JWG_OK;
+    if (members <= JSON_DUP_PAIRWISE_MAX)
+        return json_dup_filtered(p, obj);
 
-    size_t spare = (p->cap - p->count) * sizeof(jwg_json_node);
-    if (members <= JSON_DUP_PAIRWISE_MAX || spare / sizeof(uint32_t) < members)
-        return json_dup_pairwise(p, obj); /* NOTE: quadratic only when the caller's cap is below jwg_json_nodes_max() */
+    /* NOTE: quadratic when the caller's capacity is below jwg_json_nodes_max(). */
+    if (p->spare_len / sizeof(uint32_t) < members)
+        return json_dup_pairwise(p, obj);
 
-    struct json_scratch s = {(unsigned char *)(p->nodes + p->count), members};
-    return json_dup_sorted(p, obj, &s);
+    struct json_scratch scratch = {p->spare, members};
+    return json_dup_sorted(p, obj, &scratch);
 }
 
 /* ---- containers --------------------------------------------------------- */
 
-static jwg_err json_open(struct json_parser *p, jwg_json_type type)
+JSON_HOT jwg_err json_open(struct json_parser *p, jwg_json_type type)
 {
     JWG_ENSURE(p->depth < p->max_depth, JWG_ERR_JSON_DEPTH);
 
-    uint32_t idx;
-    JWG_TRY(json_node_add(p, type, p->pos, &idx));
-    p->nodes[idx].next = p->open; /* parent link until the container closes */
-    p->open = idx;
+    jwg_json_node *node = json_node_add(p, type, p->pos);
+    JWG_ENSURE(node != NULL, JWG_ERR_INVALID_ARGUMENT);
+    node->next = p->open; /* parent link until the container closes */
+    p->open = (uint32_t)(p->count - 1);
     p->depth++;
     p->pos++;
     return JWG_OK;
 }
 
-static jwg_err json_close(struct json_parser *p)
+JSON_HOT jwg_err json_close(struct json_parser *p)
 {
     uint32_t idx = p->open;
     jwg_json_node *n = &p->nodes[idx];
@@ -577,8 +671,15 @@ static jwg_err json_close(struct json_parser *p)
 
     n->len = (uint32_t)(p->pos + 1 - n->start);
     n->next = (uint32_t)p->count;
-    if (n->type == JWG_JSON_OBJECT)
-        JWG_TRY(json_check_duplicates(p, idx));
+    if (n->type == JWG_JSON_OBJECT && n->count > 1) {
+        struct json_members members = {
+            .src = p->src,
+            .nodes = p->nodes,
+            .spare = (unsigned char *)(p->nodes + p->count),
+            .spare_len = (p->cap - p->count) * sizeof(jwg_json_node),
+        };
+        JWG_TRY(json_check_duplicates(&members, idx));
+    }
 
     p->pos++;
     p->depth--;
@@ -588,7 +689,7 @@ static jwg_err json_close(struct json_parser *p)
 }
 
 /* Parses `"name" :` of an object member, leaving p->pos at the value. */
-static jwg_err json_member_name(struct json_parser *p)
+JSON_HOT jwg_err json_member_name(struct json_parser *p)
 {
     JWG_ENSURE(p->pos < p->len && p->src[p->pos] == '"', JWG_ERR_JSON_SYNTAX);
     JWG_TRY(json_string(p));
@@ -601,10 +702,10 @@ static jwg_err json_member_name(struct json_parser *p)
 
 /*
  * Opens a container and consumes what may follow its opening bracket: the
- * closing bracket, or an object's first member name. `*want_value` tells
- * whether a value must come next.
+ * closing bracket, or an object's first member name. `*want_value` is set
+ * when a value must come next.
  */
-static jwg_err json_open_container(struct json_parser *p, jwg_json_type type, bool *want_value)
+JSON_HOT jwg_err json_open_container(struct json_parser *p, jwg_json_type type, bool *want_value)
 {
     uint8_t close = type == JWG_JSON_OBJECT ? '}' : ']';
     JWG_TRY(json_open(p, type));
@@ -622,7 +723,7 @@ static jwg_err json_open_container(struct json_parser *p, jwg_json_type type, bo
 }
 
 /* Parses the value at p->pos: a whole scalar, or the start of a container. */
-static jwg_err json_value(struct json_parser *p, bool *want_value)
+JSON_HOT jwg_err json_value(struct json_parser *p, bool *want_value)
 {
     JWG_ENSURE(p->pos < p->len, JWG_ERR_JSON_SYNTAX);
 
@@ -655,7 +756,7 @@ static jwg_err json_value(struct json_parser *p, bool *want_value)
 }
 
 /* After a value inside a container: a comma and the next element or member, or the close. */
-static jwg_err json_after_value(struct json_parser *p, bool *want_value)
+JSON_HOT jwg_err json_after_value(struct json_parser *p, bool *want_value)
 {
     JWG_ENSURE(p->pos < p->len, JWG_ERR_JSON_SYNTAX);
 
@@ -676,7 +777,7 @@ static jwg_err json_after_value(struct json_parser *p, bool *want_value)
     return json_member_name(p);
 }
 
-static jwg_err json_run(struct json_parser *p)
+JSON_HOT jwg_err json_run(struct json_parser *p)
 {
     bool want_value = true;
     for (;;) {
@@ -901,7 +1002,10 @@ jwg_err jwg_json_int64(const jwg_json_doc *doc, size_t idx, int64_t *out)
         v = v * 10u + d;
     }
 
-    *out = num.negative ? (v == 0 ? 0 : -(int64_t)(v - 1u) - 1) : (int64_t)v;
+    if (!num.negative)
+        *out = (int64_t)v;
+    else if (v != 0)
+        *out = -(int64_t)(v - 1u) - 1; /* never negates INT64_MIN's magnitude as int64_t */
     return JWG_OK;
 }
 

@@ -404,18 +404,25 @@ static const struct date_case date_cases[] = {
     {"[null]", 0, JWG_ERR_CLAIM_TYPE},
 };
 
-static void json_numeric_date_table(void **state)
+typedef jwg_err (*number_reader)(const jwg_json_doc *doc, size_t idx, int64_t *out);
+
+static void check_number_cases(const struct date_case *cases, size_t n, number_reader read)
 {
-    (void)state;
-    for (size_t i = 0; i < JWG_ARRAY_LEN(date_cases); i++) {
+    for (size_t i = 0; i < n; i++) {
         jwg_json_doc doc;
         int64_t v = 42;
 
-        print_message("case %s\n", date_cases[i].text);
-        parse_ok(date_cases[i].text, &doc);
-        assert_int_equal(jwg_json_numeric_date(&doc, 1, &v), date_cases[i].err);
-        assert_true(v == date_cases[i].value);
+        print_message("case %s\n", cases[i].text);
+        parse_ok(cases[i].text, &doc);
+        assert_int_equal(read(&doc, 1, &v), cases[i].err);
+        assert_true(v == cases[i].value);
     }
+}
+
+static void json_numeric_date_table(void **state)
+{
+    (void)state;
+    check_number_cases(date_cases, JWG_ARRAY_LEN(date_cases), jwg_json_numeric_date);
 }
 
 static const struct date_case int64_cases[] = {
@@ -444,15 +451,7 @@ static const struct date_case int64_cases[] = {
 static void json_int64_table(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < JWG_ARRAY_LEN(int64_cases); i++) {
-        jwg_json_doc doc;
-        int64_t v = 42;
-
-        print_message("case %s\n", int64_cases[i].text);
-        parse_ok(int64_cases[i].text, &doc);
-        assert_int_equal(jwg_json_int64(&doc, 1, &v), int64_cases[i].err);
-        assert_true(v == int64_cases[i].value);
-    }
+    check_number_cases(int64_cases, JWG_ARRAY_LEN(int64_cases), jwg_json_int64);
 }
 
 static void json_double_values(void **state)
