@@ -147,7 +147,12 @@ static jwg_err check_size(const verify_ctx *c)
     return c->len > c->v->policy.max_token_bytes ? JWG_ERR_TOKEN_TOO_LARGE : JWG_OK;
 }
 
-/* RFC 7515 7.1: exactly three non-empty segments separated by '.'. */
+/*
+ * RFC 7515 7.1: three segments separated by '.'. Header and payload must
+ * not be empty. An empty signature is rejected by require_signature() after
+ * the "alg" check, so an unsecured JWS (RFC 7515 A.5) is reported as
+ * JWG_ERR_ALG_NONE rather than as a malformed token.
+ */
 static jwg_err split_token(verify_ctx *c)
 {
     const char *p = c->token;
@@ -161,7 +166,7 @@ static jwg_err split_token(verify_ctx *c)
 
         c->seg[i] = p;
         c->seg_len[i] = (size_t)(seg_end - p);
-        if (c->seg_len[i] == 0)
+        if (i < 2 && c->seg_len[i] == 0)
             return JWG_ERR_TOKEN_SEGMENTS;
         p = seg_end + 1;
     }
@@ -327,6 +332,13 @@ static jwg_err check_alg(verify_ctx *c)
                        "header \"alg\" %s is not in the allowed algorithms", jwg_alg_name(c->alg));
         return JWG_ERR_ALG_NOT_ALLOWED;
     }
+    return JWG_OK;
+}
+
+static jwg_err require_signature(verify_ctx *c)
+{
+    if (c->seg_len[2] == 0)
+        return step_fail(c, JWG_ERR_TOKEN_SEGMENTS, "token has an empty signature segment");
     return JWG_OK;
 }
 
@@ -544,13 +556,12 @@ static jwg_err check_claims(verify_ctx *c)
 typedef jwg_err (*verify_step)(verify_ctx *c);
 
 /* The documented order; the first failing step decides the error. */
-static const verify_step jwt_steps[] = {parse_header, check_alg,    check_crit,
-                                        check_typ,    check_cty,    check_header_types,
-                                        select_keys,  verify_signature, decode_payload,
-                                        parse_claims, check_claims};
+static const verify_step jwt_steps[] = {
+    parse_header,       check_alg,   require_signature, check_crit,     check_typ,    check_cty,
+    check_header_types, select_keys, verify_signature,  decode_payload, parse_claims, check_claims};
 
-/* The JWS steps stop after the payload: it is opaque bytes. */
-#define JWS_STEP_COUNT 9u
+/* The JWS steps stop after decode_payload, because a JWS payload is opaque bytes. */
+#define JWS_STEP_COUNT 10u
 
 static jwg_err run_steps(verify_ctx *c)
 {

@@ -66,10 +66,19 @@ char *forge_with_sig(const char *header, const char *payload, const uint8_t *sig
     return append_sig(forge_signing_input(header, payload), sig, sig_len);
 }
 
+char *forge_with_sig_input(char *input, const uint8_t *sig, size_t sig_len)
+{
+    return append_sig(input, sig, sig_len);
+}
+
 char *forge_hmac(const char *header, const char *payload, const char *md, const uint8_t *key,
                  size_t key_len)
 {
-    char *input = forge_signing_input(header, payload);
+    return forge_hmac_input(forge_signing_input(header, payload), md, key, key_len);
+}
+
+char *forge_hmac_input(char *input, const char *md, const uint8_t *key, size_t key_len)
+{
     uint8_t mac[EVP_MAX_MD_SIZE];
     unsigned mac_len = 0;
 
@@ -95,7 +104,11 @@ static size_t ecdsa_der_to_raw(const uint8_t *der, size_t der_len, EVP_PKEY *pke
 
 char *forge_sign(const char *header, const char *payload, EVP_PKEY *pkey, const char *md, int flags)
 {
-    char *input = forge_signing_input(header, payload);
+    return forge_sign_input(forge_signing_input(header, payload), pkey, md, flags);
+}
+
+char *forge_sign_input(char *input, EVP_PKEY *pkey, const char *md, int flags)
+{
     uint8_t sig[2048];
     size_t sig_len = sizeof(sig);
     EVP_PKEY_CTX *pctx = NULL;

@@ -35,6 +35,14 @@ char *forge_hmac(const char *header, const char *payload, const char *md, const 
  */
 char *forge_sign(const char *header, const char *payload, EVP_PKEY *pkey, const char *md, int flags);
 
+/*
+ * Variants over a signing input that the caller built or altered; each
+ * takes ownership of `input` (malloc'd) and returns the whole token.
+ */
+char *forge_with_sig_input(char *input, const uint8_t *sig, size_t sig_len);
+char *forge_hmac_input(char *input, const char *md, const uint8_t *key, size_t key_len);
+char *forge_sign_input(char *input, EVP_PKEY *pkey, const char *md, int flags);
+
 /* Reads a whole file; NULL when it cannot be read. `len` may be NULL. The text is NUL-terminated. */
 char *forge_read(const char *path, size_t *len);
 
