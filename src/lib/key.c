@@ -61,21 +61,18 @@ void jwg_strbuf_put_b64(jwg_strbuf *b, const uint8_t *in, size_t n)
 
 void jwg_strbuf_put_json(jwg_strbuf *b, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
+    if (b->overflow)
+        return;
 
-    jwg_strbuf_put(b, "\"", 1);
-    for (const unsigned char *c = (const unsigned char *)s; *c != '\0'; c++) {
-        if (*c == '"' || *c == '\\') {
-            char esc[2] = {'\\', (char)*c};
-            jwg_strbuf_put(b, esc, 2);
-        } else if (*c < 0x20) {
-            char esc[6] = {'\\', 'u', '0', '0', hex[*c >> 4], hex[*c & 15u]};
-            jwg_strbuf_put(b, esc, 6);
-        } else {
-            jwg_strbuf_put(b, (const char *)c, 1);
-        }
+    size_t room = b->cap - b->len;
+    size_t need = jwg_json_escape(s, strlen(s), b->p + b->len, room);
+    if (need >= room) {
+        b->overflow = true;
+        b->p[b->len] = '\0';
+        return;
     }
-    jwg_strbuf_put(b, "\"", 1);
+    b->len += need;
+    b->p[b->len] = '\0';
 }
 
 /* ---- thumbprint members ---- */
