@@ -7,9 +7,12 @@
  * Method: a warm-up of about 0.1 s per verifier sets the iteration count so
  * that each repetition lasts about BENCH_REP_SECONDS. The three verifiers of
  * a row are interleaved over 5 repetitions so that frequency changes hit them
- * alike, and the median repetition is reported. Times come from
- * clock_gettime(CLOCK_MONOTONIC). Every call's result is checked, so a
- * verifier that stops accepting the token ends the run with exit status 2.
+ * alike, and the median repetition is reported. The spread column gives
+ * (max - min) / median over the repetitions of the jwtguard and raw columns,
+ * whichever is wider, so a reader can tell a real miss from a noisy machine.
+ * Times come from clock_gettime(CLOCK_MONOTONIC). Every call's result is
+ * checked, so a verifier that stops accepting the token ends the run with
+ * exit status 2.
  *
  * Targets: an asymmetric algorithm within 1.10x of raw OpenSSL; HS256 under
  * 1 microsecond and within 3x of raw HMAC. A missed target is marked MISSED in
@@ -74,8 +77,12 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Fills `us_per_op` with the median microseconds per call of each column (0 when not run). */
-static void measure_case(struct bench_case *c, double us_per_op[COL_COUNT])
+/*
+ * Fills `us_per_op` with the median microseconds per call of each column (0
+ * when not run), and `spread` with the widest (max - min) / median of the
+ * jwtguard and raw columns, a measure of how noisy the machine was.
+ */
+static void measure_case(struct bench_case *c, double us_per_op[COL_COUNT], double *spread)
 {
     uint64_t iterations[COL_COUNT] = {0};
     double samples[COL_COUNT][BENCH_REPS];
@@ -96,11 +103,15 @@ static void measure_case(struct bench_case *c, double us_per_op[COL_COUNT])
         }
     }
 
+    *spread = 0.0;
     for (int col = 0; col < COL_COUNT; col++) {
         if (iterations[col] == 0)
             continue;
         qsort(samples[col], BENCH_REPS, sizeof(double), compare_doubles);
         us_per_op[col] = samples[col][BENCH_REPS / 2];
+        double col_spread = (samples[col][BENCH_REPS - 1] - samples[col][0]) / us_per_op[col];
+        if (col != COL_LIBJWT && col_spread > *spread)
+            *spread = col_spread;
     }
 }
 
@@ -116,7 +127,8 @@ static int target_met(const struct bench_case *c, const double us[COL_COUNT], ch
     return ratio <= 1.10;
 }
 
-static void print_row(const struct bench_case *c, const double us[COL_COUNT], int *missed)
+static void print_row(const struct bench_case *c, const double us[COL_COUNT], double spread,
+                      int *missed)
 {
     char target[32];
     char libjwt[32];
@@ -126,8 +138,9 @@ static void print_row(const struct bench_case *c, const double us[COL_COUNT], in
         snprintf(libjwt, sizeof(libjwt), "%.3f", us[COL_LIBJWT]);
     else
         snprintf(libjwt, sizeof(libjwt), "unsupported");
-    printf("| %-5s | %14.3f | %17.3f | %5.2fx | %12s | %-19s | %-6s |\n", c->alg, us[COL_JWTGUARD],
-           us[COL_RAW], us[COL_JWTGUARD] / us[COL_RAW], libjwt, target, met ? "met" : "MISSED");
+    printf("| %-5s | %14.3f | %17.3f | %5.2fx | %12s | %-19s | %-6s | %5.1f%% |\n", c->alg,
+           us[COL_JWTGUARD], us[COL_RAW], us[COL_JWTGUARD] / us[COL_RAW], libjwt, target,
+           met ? "met" : "MISSED", spread * 100.0);
     fflush(stdout);
     if (!met)
         *missed += 1;
@@ -141,14 +154,15 @@ int main(int argc, char **argv)
     printf("jwtguard %s, %s, libjwt 1.10 (Debian)\n", jwg_version(), OpenSSL_version(OPENSSL_VERSION));
     printf("median of %d repetitions of about %.1f s each, interleaved\n\n", BENCH_REPS,
            BENCH_REP_SECONDS);
-    printf("| alg   | jwtguard us/op | raw OpenSSL us/op | ratio  | libjwt us/op | target              | result |\n");
-    printf("|-------|---------------:|------------------:|-------:|-------------:|---------------------|--------|\n");
+    printf("| alg   | jwtguard us/op | raw OpenSSL us/op | ratio  | libjwt us/op | target              | result | spread |\n");
+    printf("|-------|---------------:|------------------:|-------:|-------------:|---------------------|--------|-------:|\n");
 
     for (size_t i = 0; i < BENCH_CASE_COUNT; i++) {
         double us[COL_COUNT];
+        double spread = 0.0;
         bench_setup_case(&bench_cases[i]);
-        measure_case(&bench_cases[i], us);
-        print_row(&bench_cases[i], us, &missed);
+        measure_case(&bench_cases[i], us, &spread);
+        print_row(&bench_cases[i], us, spread, &missed);
         bench_free_case(&bench_cases[i]);
     }
 
