@@ -14,14 +14,17 @@ NOW=1767225660 # one minute after the tokens were issued (make-tokens.sh)
 chmod 600 "$keys/hmac.secret"
 
 rsa=(--jwks "$keys/rsa.jwks.json")
+rsa_pem=(--key "$keys/rsa-public.pem")
 ec=(--jwks "$keys/ec.jwks.json")
 ed=(--jwks "$keys/ed25519.jwks.json")
 hs=(--hmac-secret-file "$keys/hmac.secret")
 
-# token | key set | expected: "valid" or the error code
+# token | key set | expected: "valid" or the error code. The RSA JWK binds
+# its key to RS256, so the PS256 token verifies only with the unbound PEM key.
 CASES='
 valid-rs256          | rsa | valid
-valid-ps256          | rsa | valid
+valid-ps256          | rsa_pem | valid
+valid-ps256          | rsa | JWG_ERR_ALG_NOT_ALLOWED
 valid-es256          | ec  | valid
 valid-eddsa          | ed  | valid
 valid-hs256          | hs  | valid
@@ -30,7 +33,7 @@ not-yet-valid        | rsa | JWG_ERR_NOT_YET_VALID
 wrong-aud            | rsa | JWG_ERR_AUDIENCE
 wrong-iss            | rsa | JWG_ERR_ISSUER
 tampered-payload     | rsa | JWG_ERR_SIGNATURE_INVALID
-alg-none             | rsa | JWG_ERR_TOKEN_SEGMENTS
+alg-none             | rsa | JWG_ERR_ALG_NONE
 alg-none-mixed-case  | rsa | JWG_ERR_ALG_NONE
 hs-rs-confusion      | rsa | JWG_ERR_ALG_NOT_ALLOWED
 embedded-jku         | rsa | JWG_ERR_KEY_NOT_FOUND
@@ -45,7 +48,7 @@ oversize             | hs  | JWG_ERR_TOKEN_TOO_LARGE
 '
 
 mismatches=0
-printf '%-22s %-27s %-9s %s\n' TOKEN EXPECTED VERDICT ERROR
+printf '%-22s %-8s %-27s %-9s %s\n' TOKEN KEYS EXPECTED VERDICT ERROR
 while IFS='|' read -r name keyset expected; do
     name=$(echo "$name" | tr -d ' ')
     keyset=$(echo "$keyset" | tr -d ' ')
@@ -75,7 +78,7 @@ while IFS='|' read -r name keyset expected; do
         mark="  <-- MISMATCH"
         mismatches=$((mismatches + 1))
     fi
-    printf '%-22s %-27s %-9s %s%s\n' "$name" "$expected" "$verdict" "$error" "$mark"
+    printf '%-22s %-8s %-27s %-9s %s%s\n' "$name" "$keyset" "$expected" "$verdict" "$error" "$mark"
 done <<< "$CASES"
 
 if [ "$mismatches" -ne 0 ]; then

@@ -30,7 +30,7 @@ forge() {
 }
 
 sign valid-rs256 --key "$keys/rsa-private.pem" --kid rsa-2026 --alg RS256 --iss "$ISS" --aud "$AUD"
-sign valid-ps256 --key "$keys/rsa-private.pem" --kid rsa-2026 --alg PS256 --iss "$ISS" --aud "$AUD"
+sign valid-ps256 --key "$keys/rsa-private.pem" --alg PS256 --iss "$ISS" --aud "$AUD"
 sign valid-es256 --key "$keys/ec-private.pem" --kid ec-2026 --alg ES256 --iss "$ISS" --aud "$AUD"
 sign valid-eddsa --key "$keys/ed25519-private.pem" --kid ed-2026 --alg EdDSA --iss "$ISS" \
     --aud "$AUD"

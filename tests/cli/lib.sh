@@ -2,6 +2,10 @@
 # ctest sets JWTGUARD to the built command and JWG_SOURCE_DIR to the tree.
 
 JWTGUARD="${JWTGUARD:?set JWTGUARD to the built jwtguard binary}"
+case "$JWTGUARD" in
+/*) ;;
+*/*) JWTGUARD="$PWD/$JWTGUARD" ;; # tests change directory
+esac
 SRC="${JWG_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 KEYS="$SRC/examples/keys"
 NOW=1767225600

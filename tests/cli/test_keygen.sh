@@ -12,7 +12,7 @@ check_table <<EOF
 keygen --alg ES256 --kid k1 --out-private es.pem --out-jwks es.jwks  | 0 | -                | ES256 key pair
 keygen --alg ES256 --out-private es.pem --out-jwks other.jwks        | 2 | file exists      | no overwrite
 keygen --alg ES256 --out-private new.pem --out-jwks es.jwks          | 2 | file exists      | JWKS not overwritten
-keygen --alg ES256 --out-private es.pem --out-jwks es.jwks --force   | 0 | -                | --force overwrites
+keygen --alg ES256 --kid k1 --out-private es.pem --out-jwks es.jwks --force | 0 | -                | --force overwrites
 keygen --alg HS256 --out-private hs.key                              | 0 | -                | HMAC secret
 keygen --alg HS512 --out-private hs.key --out-jwks hs.jwks           | 2 | drop --out-jwks  | no JWKS for a secret
 keygen --alg RS256 --bits 1024 --out-private r.pem --out-jwks r.jwks | 2 | invalid number   | RSA under 2048 bits
