@@ -40,6 +40,17 @@ static size_t decoded_cap(size_t n)
     return n / 4 * 3 + 2;
 }
 
+/* Names a JSON parser failure in words, for details. */
+static const char *json_reason(jwg_err rc)
+{
+    switch (rc) {
+    case JWG_ERR_JSON_DUPLICATE: return "a member name appears twice";
+    case JWG_ERR_JSON_DEPTH: return "nesting is too deep";
+    case JWG_ERR_JSON_UTF8: return "invalid UTF-8";
+    default: return "syntax error";
+    }
+}
+
 static jwg_err step_fail(verify_ctx *c, jwg_err err, const char *what)
 {
     jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s", what);
@@ -281,7 +292,7 @@ static jwg_err decode_part(verify_ctx *c, jwg_part part, const char *seg, size_t
     jwg_err rc = jwg_json_parse(text, text_len, pd->doc.nodes, nodes_cap, JWG_MAX_JSON_DEPTH, &pd->doc);
     if (rc != JWG_OK) {
         jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s is not valid JSON: %s", what,
-                       jwg_strerror(rc));
+                       json_reason(rc));
         return rc;
     }
     if (pd->doc.nodes[0].type != JWG_JSON_OBJECT) {
@@ -535,7 +546,7 @@ static jwg_err parse_claims(verify_ctx *c)
     jwg_err rc = jwg_json_parse(r->payload, r->payload_len, pd->doc.nodes, jwg_json_nodes_max(cap),
                                 JWG_MAX_JSON_DEPTH, &pd->doc);
     if (rc != JWG_OK) {
-        jwg_detail_set(r->detail, sizeof(r->detail), "claims are not valid JSON: %s", jwg_strerror(rc));
+        jwg_detail_set(r->detail, sizeof(r->detail), "claims are not valid JSON: %s", json_reason(rc));
         return rc;
     }
     if (pd->doc.nodes[0].type != JWG_JSON_OBJECT)
