@@ -5,6 +5,12 @@
  * for the key and the algorithm (see jwg_ctx_pool), so a warm key verifies
  * without allocating in this module and without re-fetching algorithms.
  * Signing is rarer and builds its contexts per call.
+ *
+ * NOTE: OpenSSL 3.0 still allocates inside these calls: re-initialising a
+ * digest context allocates its state again, and the signature checks use
+ * temporary big numbers. Counted with CRYPTO_set_mem_functions on 3.0.19:
+ * about 2 allocations per HS256 check, 16 per RS256, 19 per PS256, 37 per
+ * ES256 and 10 per EdDSA.
  */
 #include <string.h>
 

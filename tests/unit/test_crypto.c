@@ -277,6 +277,56 @@ static void crypto_ecdsa_der_rejected(void **state)
     jwg_keyset_free(ks);
 }
 
+static void crypto_rsa_edge_values(void **state)
+{
+    (void)state;
+    jwg_keyset *ks = load_pem("rsa2048.pub.pem", false);
+    const jwg_key *k = ks->keys[0];
+    uint8_t sig[256];
+    static const jwg_alg_id algs[2] = {JWG_ALG_RS256, JWG_ALG_PS256};
+
+    for (size_t i = 0; i < 2; i++) {
+        /* zero, one, and a value above the modulus: all invalid, none an internal error */
+        memset(sig, 0, sizeof(sig));
+        assert_int_equal(jwg_key_verify(k, algs[i], message, sizeof(message) - 1, sig, 256),
+                         JWG_ERR_SIGNATURE_INVALID);
+        sig[255] = 1;
+        assert_int_equal(jwg_key_verify(k, algs[i], message, sizeof(message) - 1, sig, 256),
+                         JWG_ERR_SIGNATURE_INVALID);
+        memset(sig, 0xff, sizeof(sig));
+        assert_int_equal(jwg_key_verify(k, algs[i], message, sizeof(message) - 1, sig, 256),
+                         JWG_ERR_SIGNATURE_INVALID);
+    }
+    jwg_keyset_free(ks);
+}
+
+static void crypto_pool_reuse(void **state)
+{
+    (void)state;
+    jwg_keyset *ks = load_pem("p256.key.pem", true);
+    const jwg_key *k = ks->keys[0];
+    uint8_t sig[64];
+    size_t sig_len = 0;
+
+    assert_int_equal(jwg_key_sign(k, JWG_ALG_ES256, message, sizeof(message) - 1, sig,
+                                  sizeof(sig), &sig_len),
+                     JWG_OK);
+    assert_int_equal(jwg_key_verify(k, JWG_ALG_ES256, message, sizeof(message) - 1, sig, sig_len),
+                     JWG_OK);
+
+    /* one thread keeps taking and returning the same context; no new one is made */
+    jwg_op_ctx *warm = atomic_load(&k->pools[JWG_ALG_ES256].slots[0]);
+    assert_non_null(warm);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(jwg_key_verify(k, JWG_ALG_ES256, message, sizeof(message) - 1, sig,
+                                        sig_len),
+                         JWG_OK);
+        assert_ptr_equal(atomic_load(&k->pools[JWG_ALG_ES256].slots[0]), warm);
+        assert_null(atomic_load(&k->pools[JWG_ALG_ES256].slots[1]));
+    }
+    jwg_keyset_free(ks);
+}
+
 static void crypto_sign_needs_private(void **state)
 {
     (void)state;
@@ -366,6 +416,8 @@ int main(void)
         cmocka_unit_test(crypto_hmac_length),
         cmocka_unit_test(crypto_ecdsa_edge_values),
         cmocka_unit_test(crypto_ecdsa_der_rejected),
+        cmocka_unit_test(crypto_rsa_edge_values),
+        cmocka_unit_test(crypto_pool_reuse),
         cmocka_unit_test(crypto_sign_needs_private),
         cmocka_unit_test(crypto_pool_threads),
     };
