@@ -73,4 +73,25 @@ assert "json malformed: no header" json_ok '.valid == false and .header == null
     and .claims == null' "$WORK/out"
 assert "json malformed: one line" test "$(wc -l < "$WORK/out")" = 1
 
+# --jws: an opaque payload, verified without claim checks and printed unchanged.
+jws() {
+    python3 - "$HMAC" "$1" <<'PY'
+import base64, hashlib, hmac, sys
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+secret = open(sys.argv[1], "rb").read()
+signing_input = b64(b'{"alg":"HS256"}') + "." + b64(sys.argv[2].encode())
+print(signing_input + "." + b64(hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()))
+PY
+}
+JWS=$(jws 'hello, payload')
+OTHER=$(jws 'other')
+JWS_BAD="${JWS%%.*}.$(echo "$OTHER" | cut -d. -f2).${JWS##*.}"
+check_table <<EOF
+verify --jws --hmac-secret-file \$HMAC \$JWS         | 0 | hello, payload             | JWS payload printed
+verify --jws --json --hmac-secret-file \$HMAC \$JWS  | 0 | "payload":"hello, payload" | JWS payload in JSON
+verify --jws --hmac-secret-file \$HMAC \$JWS_BAD     | 1 | JWG_ERR_SIGNATURE_INVALID  | JWS payload swapped
+EOF
+run "verify --jws --hmac-secret-file \$HMAC \$JWS"
+assert "JWS payload unchanged, no newline" test "$(od -An -c "$WORK/out" | tr -d ' \n')" = "hello,payload"
+
 finish
