@@ -176,6 +176,19 @@ JSON_HOT jwg_json_node *json_node_add(struct json_parser *p, jwg_json_type type,
     return n;
 }
 
+/*
+ * Returns the error for a full node array. A valid document of len bytes
+ * never needs more than jwg_json_nodes_max(len) nodes, so with at least
+ * that many the text must be invalid: containers were opened that the rest
+ * of the input cannot close. Only a smaller capacity is the caller's fault.
+ */
+static jwg_err json_capacity_error(const struct json_parser *p)
+{
+    if (p->cap >= jwg_json_nodes_max(p->len))
+        return JWG_ERR_JSON_SYNTAX;
+    return JWG_ERR_INVALID_ARGUMENT;
+}
+
 /* Counts one finished value (or member) in the innermost open container. */
 JSON_HOT void json_value_done(struct json_parser *p)
 {
@@ -286,7 +299,7 @@ static __attribute__((noinline)) jwg_err json_string_slow(const uint8_t *s, size
 JSON_HOT jwg_err json_string(struct json_parser *p)
 {
     jwg_json_node *n = json_node_add(p, JWG_JSON_STRING, p->pos + 1);
-    JWG_ENSURE(n != NULL, JWG_ERR_INVALID_ARGUMENT);
+    JWG_ENSURE(n != NULL, json_capacity_error(p));
 
     size_t i = json_scan_plain(p->src, p->pos + 1, p->len);
     if (i >= p->len || p->src[i] != '"')
@@ -335,7 +348,7 @@ JSON_HOT jwg_err json_number(struct json_parser *p)
     }
 
     jwg_json_node *node = json_node_add(p, JWG_JSON_NUMBER, p->pos);
-    JWG_ENSURE(node != NULL, JWG_ERR_INVALID_ARGUMENT);
+    JWG_ENSURE(node != NULL, json_capacity_error(p));
     node->len = (uint32_t)(i - p->pos);
     node->flags = flags;
     p->pos = i;
@@ -348,7 +361,7 @@ JSON_HOT jwg_err json_literal(struct json_parser *p, const char *word, size_t n,
                JWG_ERR_JSON_SYNTAX);
 
     jwg_json_node *node = json_node_add(p, type, p->pos);
-    JWG_ENSURE(node != NULL, JWG_ERR_INVALID_ARGUMENT);
+    JWG_ENSURE(node != NULL, json_capacity_error(p));
     node->len = (uint32_t)n;
     p->pos += n;
     return JWG_OK;
@@ -655,7 +668,7 @@ JSON_HOT jwg_err json_open(struct json_parser *p, jwg_json_type type)
     JWG_ENSURE(p->depth < p->max_depth, JWG_ERR_JSON_DEPTH);
 
     jwg_json_node *node = json_node_add(p, type, p->pos);
-    JWG_ENSURE(node != NULL, JWG_ERR_INVALID_ARGUMENT);
+    JWG_ENSURE(node != NULL, json_capacity_error(p));
     node->next = p->open; /* parent link until the container closes */
     p->open = (uint32_t)(p->count - 1);
     p->depth++;
@@ -835,8 +848,6 @@ jwg_err jwg_json_validate(const uint8_t *src, size_t len, size_t max_depth)
     if (cap > JSON_VALIDATE_STACK_NODES) {
         nodes = calloc(cap, sizeof(*nodes));
         JWG_ENSURE(nodes != NULL, JWG_ERR_NOMEM);
-    } else {
-        cap = JSON_VALIDATE_STACK_NODES;
     }
 
     rc = jwg_json_parse(src, len, nodes, cap, max_depth, &doc);

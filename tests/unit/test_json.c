@@ -145,6 +145,15 @@ static void json_parse_capacity(void **state)
     assert_int_equal(jwg_json_parse(text, 7, nodes, 3, 16, NULL), JWG_ERR_INVALID_ARGUMENT);
     /* the advertised maximum is always enough */
     assert_true(jwg_json_nodes_max(7) >= 4);
+
+    /* unclosed containers outnumber the nodes a valid document could need */
+    const uint8_t deep[] = "[[[[[[[[[[[[[[[[1]]]]]]]]]]";
+    jwg_json_node many[32];
+    size_t cap = jwg_json_nodes_max(sizeof(deep) - 1);
+    assert_true(cap < 17);
+    assert_int_equal(jwg_json_parse(deep, sizeof(deep) - 1, many, cap, 16, &doc),
+                     JWG_ERR_JSON_SYNTAX);
+    assert_int_equal(jwg_json_validate(deep, sizeof(deep) - 1, 16), JWG_ERR_JSON_SYNTAX);
 }
 
 static void json_parse_nodes(void **state)
