@@ -135,7 +135,7 @@ static jwg_op_ctx *op_ctx_new(const jwg_key *k, jwg_alg_id alg)
 
 /* ---- verification ---- */
 
-/* Computes the HMAC of `msg` into `mac`, which holds at least 64 bytes. */
+/* Computes the HMAC of `msg` into `mac`, which has room for EVP_MAX_MD_SIZE bytes. */
 static jwg_err hmac_compute(jwg_op_ctx *c, const uint8_t *msg, size_t msg_len, uint8_t *mac,
                             size_t *mac_len)
 {

@@ -315,7 +315,7 @@ static jwg_err jwk_curve(const struct jwk_reader *r, const struct jwk_curve *cur
             return JWG_OK;
         }
     }
-    jwg_detail_set(r->detail, r->detail_len, "JWK curve is not supported; use %s", 
+    jwg_detail_set(r->detail, r->detail_len, "JWK curve is not supported; use %s",
                    curves == ec_curves ? "P-256, P-384 or P-521" : "Ed25519 or Ed448");
     return JWG_ERR_KEY_UNSUPPORTED;
 }
@@ -427,7 +427,12 @@ static jwg_err jwk_spec(const struct jwk_reader *r, jwg_key_spec *spec, char *ki
         spec->kid_len = len;
     }
 
-    /* A longer "alg" cannot name an implemented algorithm; keep the length so lookup fails. */
+    /*
+     * A longer "alg" cannot name an implemented algorithm.
+     * NOTE: an encryption key with its own "alg" (RSA-OAEP, A256GCM) is
+     * therefore JWG_ERR_ALG_UNKNOWN, and a JWK set that contains one is
+     * rejected as a whole, even when "use" is "enc".
+     */
     size_t idx;
     JWG_TRY(jwk_string(r, "alg", &idx));
     if (idx != 0 && r->doc->nodes[idx].len > JWK_ALG_MAX) {

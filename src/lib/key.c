@@ -87,9 +87,11 @@ static jwg_err put_bn_member(jwg_strbuf *b, const char *name, const EVP_PKEY *pk
 
     if (EVP_PKEY_get_bn_param(pkey, param, &bn) != 1)
         goto out;
+    if ((size_t)BN_num_bytes(bn) > sizeof(bytes) || pad > sizeof(bytes))
+        goto out;
 
     int n = pad > 0 ? BN_bn2binpad(bn, bytes, (int)pad) : BN_bn2bin(bn, bytes);
-    if (n <= 0 || (size_t)n > sizeof(bytes))
+    if (n <= 0)
         goto out;
 
     jwg_strbuf_put(b, "\"", 1);
@@ -106,7 +108,6 @@ out:
 
 static jwg_err members_rsa(const jwg_key *k, jwg_strbuf *b)
 {
-    /* BN_bn2bin of a value this size cannot overflow `bytes`: load rejected larger moduli. */
     JWG_TRY(put_bn_member(b, "e", k->pkey, OSSL_PKEY_PARAM_RSA_E, 0));
     jwg_strbuf_put_str(b, ",\"kty\":\"RSA\",");
     return put_bn_member(b, "n", k->pkey, OSSL_PKEY_PARAM_RSA_N, 0);

@@ -33,7 +33,7 @@ static jwg_err export_key(const jwg_key *k, jwg_strbuf *b)
     return b->overflow ? JWG_ERR_INVALID_ARGUMENT : JWG_OK;
 }
 
-/* Returns a buffer size that holds the JWK set of `keys`: each kid may grow sixfold when escaped. */
+/* Returns a buffer size that fits the JWK set of `keys`. An escaped kid may grow sixfold. */
 static size_t export_capacity(jwg_key *const *keys, size_t n)
 {
     size_t cap = 16;

@@ -249,7 +249,11 @@ static jwg_err add_pem(jwg_keyset *ks, const char *pem, size_t len, const char *
 
     JWG_ENSURE(ks != NULL && pem != NULL, JWG_ERR_INVALID_ARGUMENT);
     ks->detail[0] = '\0';
-    JWG_ENSURE(len <= JWG_JWK_MAX_BYTES, JWG_ERR_INVALID_ARGUMENT);
+    if (len > JWG_JWK_MAX_BYTES) {
+        jwg_detail_set(ks->detail, sizeof(ks->detail), "PEM text is larger than %u bytes",
+                       JWG_JWK_MAX_BYTES);
+        return JWG_ERR_INVALID_ARGUMENT;
+    }
 
     ERR_set_mark();
     if (!pem_label_is(pem, len, kind) || (pkey = pem_read_key(pem, len, kind)) == NULL) {

@@ -13,7 +13,7 @@
 /* Pooled contexts per key and algorithm; a busy pool allocates and frees extra ones. */
 #define JWG_POOL_SLOTS 8u
 
-/* Largest JWK or JWK set text accepted, in bytes. */
+/* Largest JWK, JWK set or PEM text accepted, in bytes. */
 #define JWG_JWK_MAX_BYTES (1024u * 1024u)
 
 /* Largest RSA modulus accepted, in bits; JWG_SIG_MAX bytes hold its signatures. */
@@ -47,7 +47,7 @@ typedef struct jwg_ctx_pool {
     _Atomic(jwg_op_ctx *) slots[JWG_POOL_SLOTS];
 } jwg_ctx_pool;
 
-/* Which operations a JWK's "use" and "key_ops" (RFC 7517 4.2, 4.3) permit. */
+/* Usage flags: the operations that a JWK's "use" and "key_ops" (RFC 7517 4.2, 4.3) permit. */
 #define JWG_USE_VERIFY 0x01u
 #define JWG_USE_SIGN 0x02u
 
@@ -90,7 +90,7 @@ typedef struct jwg_key_spec {
     const char *kid;
     size_t kid_len;
     unsigned use;     /* JWG_USE_* flags */
-    bool has_private; /* the OpenSSL key holds a private key */
+    bool has_private; /* the OpenSSL key contains a private key */
 } jwg_key_spec;
 
 /*
