@@ -506,7 +506,11 @@ static jwg_err verify_signature(verify_ctx *c)
         const jwg_key *key = c->v->keys[c->candidates[i]].key;
         jwg_err rc = jwg_key_verify(key, c->alg, msg, msg_len, c->sig, sig_len);
         if (rc == JWG_OK) {
-            jwg_detail_set(c->r->thumbprint, sizeof(c->r->thumbprint), "%s", jwg_key_thumbprint(key));
+            /* Copied because the result may outlive the verifier and its keys. */
+            const char *tp = jwg_key_thumbprint(key);
+            size_t tp_len = strnlen(tp, sizeof(c->r->thumbprint) - 1);
+            memcpy(c->r->thumbprint, tp, tp_len);
+            c->r->thumbprint[tp_len] = '\0';
             c->r->verified = true;
             return JWG_OK;
         }
