@@ -151,7 +151,7 @@ static jwg_err signer_build_header(jwg_signer *s)
 }
 
 /*
- * Explains why a key that admits alg cannot sign. A probe signature tells a
+ * Explains why a key that admits alg cannot sign. A probe signature distinguishes a
  * public key (JWG_ERR_KEY_NOT_PRIVATE) from one whose "use" or "key_ops"
  * forbid signing (JWG_ERR_KEY_USE), because internal.h exposes only the
  * combined jwg_key_can_sign(). It runs only on this failure path.

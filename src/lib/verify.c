@@ -5,7 +5,7 @@
  * Each step is one function that either passes or sets the result's error
  * and detail. Steps run in the order documented in jwtguard.h, so the first
  * failing rule is the one reported. A verification allocates exactly once:
- * the result, whose arena holds everything decoded from the token.
+ * the result, whose arena contains everything decoded from the token.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -51,9 +51,9 @@ static const char *json_reason(jwg_err rc)
     }
 }
 
-static jwg_err step_fail(verify_ctx *c, jwg_err err, const char *what)
+static jwg_err step_fail(verify_ctx *c, jwg_err err, const char *message)
 {
-    jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s", what);
+    jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s", message);
     return err;
 }
 
@@ -275,15 +275,15 @@ static void part_string(jwg_part_data *pd, size_t idx, const char **s, size_t *n
     *s = dst;
 }
 
-/* Decodes strictly and parses one part as a JSON object; `what` names the part in details. */
+/* Decodes strictly and parses one part as a JSON object; `part_name` names the part in details. */
 static jwg_err decode_part(verify_ctx *c, jwg_part part, const char *seg, size_t seg_len,
-                           uint8_t *text, size_t cap, size_t nodes_cap, const char *what)
+                           uint8_t *text, size_t cap, size_t nodes_cap, const char *part_name)
 {
     jwg_part_data *pd = &c->r->part[part];
     size_t text_len;
 
     if (jwg_b64url_decode(seg, seg_len, text, cap, &text_len) != JWG_OK) {
-        jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s is not strict base64url", what);
+        jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s is not strict base64url", part_name);
         return JWG_ERR_BASE64URL;
     }
 
@@ -291,12 +291,12 @@ static jwg_err decode_part(verify_ctx *c, jwg_part part, const char *seg, size_t
     pd->text_len = text_len;
     jwg_err rc = jwg_json_parse(text, text_len, pd->doc.nodes, nodes_cap, JWG_MAX_JSON_DEPTH, &pd->doc);
     if (rc != JWG_OK) {
-        jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s is not valid JSON: %s", what,
+        jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s is not valid JSON: %s", part_name,
                        json_reason(rc));
         return rc;
     }
     if (pd->doc.nodes[0].type != JWG_JSON_OBJECT) {
-        jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s is not a JSON object", what);
+        jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s is not a JSON object", part_name);
         return JWG_ERR_JSON_NOT_OBJECT;
     }
 
@@ -401,7 +401,7 @@ static bool header_media_type(verify_ctx *c, const char *member, const char **s,
     return true;
 }
 
-/* RFC 8725 3.11: explicit typing, when the policy asks for it. */
+/* RFC 8725 3.11: explicit typing, when the policy requires it. */
 static jwg_err check_typ(verify_ctx *c)
 {
     const jwg_str *want = &c->v->policy.typ;
@@ -588,10 +588,10 @@ static jwg_err run_steps(verify_ctx *c)
 
 static jwg_err early_fail(jwg_result *r, jwg_err err)
 {
-    const char *what = err == JWG_ERR_TOKEN_TOO_LARGE
+    const char *message = err == JWG_ERR_TOKEN_TOO_LARGE
                            ? "token is larger than the policy's maximum size"
                            : "token is not three non-empty segments separated by dots";
-    jwg_detail_set(r->detail, sizeof(r->detail), "%s", what);
+    jwg_detail_set(r->detail, sizeof(r->detail), "%s", message);
     return err;
 }
 

@@ -529,10 +529,10 @@ static char *mutate_input(char *input, enum mutation m)
     }
 }
 
-static char *sign_input(char *input, enum signer how)
+static char *sign_input(char *input, enum signer method)
 {
     uint8_t sig[64] = {0};
-    switch (how) {
+    switch (method) {
     case S_HS: return forge_hmac_input(input, "SHA256", vf_secret, sizeof(vf_secret));
     case S_HS_PEM: return forge_hmac_input(input, "SHA256", (const uint8_t *)rsa_pub_pem, rsa_pub_pem_len);
     case S_RSA: return forge_sign_input(input, rsa_key, "SHA256", 0);

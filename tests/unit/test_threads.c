@@ -37,7 +37,7 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Every thread gets the same answers as a single thread would. */
+/* Every thread gets the same results as a single thread would. */
 static void threads_shared_verifier(void **state)
 {
     (void)state;
