@@ -45,6 +45,9 @@ void cli_json_string(FILE *f, const char *s, size_t len);
 /* Returns true when `len` bytes at `s` are valid UTF-8 (RFC 3629). */
 bool cli_utf8_valid(const char *s, size_t len);
 
+/* Writes JSON text that was already validated on one line, without insignificant whitespace. */
+void cli_json_compact(FILE *f, const char *json, size_t len);
+
 /* Writes a JSON string, or null when `s` is NULL. */
 void cli_json_cstr_or_null(FILE *f, const char *s);
 

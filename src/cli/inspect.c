@@ -274,7 +274,7 @@ static bool split_token(const char *token, size_t len, size_t dots[2])
 static void print_json_part(const struct segment *seg)
 {
     if (cli_utf8_valid(seg->text, seg->len))
-        fwrite(seg->text, 1, seg->len, stdout);
+        cli_json_compact(stdout, seg->text, seg->len);
     else
         cli_json_string(stdout, seg->text, seg->len);
 }

@@ -96,6 +96,27 @@ void cli_json_string(FILE *f, const char *s, size_t len)
     fputc('"', f);
 }
 
+void cli_json_compact(FILE *f, const char *json, size_t len)
+{
+    bool in_string = false;
+    bool escaped = false;
+
+    /* Whitespace is insignificant only outside strings (RFC 8259 2). */
+    for (size_t i = 0; i < len; i++) {
+        char ch = json[i];
+
+        if (in_string) {
+            in_string = escaped || ch != '"';
+            escaped = !escaped && ch == '\\';
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            continue;
+        }
+        fputc(ch, f);
+    }
+}
+
 void cli_json_cstr_or_null(FILE *f, const char *s)
 {
     if (s == NULL)

@@ -234,7 +234,7 @@ static void print_part_json(const jwg_result *r, jwg_part part)
     size_t len = 0;
 
     if (r != NULL && jwg_result_json(r, part, &json, &len) == JWG_OK)
-        fwrite(json, 1, len, stdout);
+        cli_json_compact(stdout, json, len);
     else
         fputs("null", stdout);
 }

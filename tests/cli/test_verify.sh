@@ -74,14 +74,17 @@ assert "json malformed: no header" json_ok '.valid == false and .header == null
 assert "json malformed: one line" test "$(wc -l < "$WORK/out")" = 1
 
 # --jws: an opaque payload, verified without claim checks and printed unchanged.
-jws() {
-    python3 - "$HMAC" "$1" <<'PY'
+hs_token() {
+    python3 - "$HMAC" "$1" "$2" <<'PY'
 import base64, hashlib, hmac, sys
 b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 secret = open(sys.argv[1], "rb").read()
-signing_input = b64(b'{"alg":"HS256"}') + "." + b64(sys.argv[2].encode())
+signing_input = b64(sys.argv[2].encode()) + "." + b64(sys.argv[3].encode())
 print(signing_input + "." + b64(hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()))
 PY
+}
+jws() {
+    hs_token '{"alg":"HS256"}' "$1"
 }
 JWS=$(jws 'hello, payload')
 OTHER=$(jws 'other')
@@ -93,5 +96,14 @@ verify --jws --hmac-secret-file \$HMAC \$JWS_BAD     | 1 | JWG_ERR_SIGNATURE_INV
 EOF
 run "verify --jws --hmac-secret-file \$HMAC \$JWS"
 assert "JWS payload unchanged, no newline" test "$(od -An -c "$WORK/out" | tr -d ' \n')" = "hello,payload"
+
+# Claims JSON with whitespace and newlines is printed on one line.
+SPACED=$(hs_token '{ "alg" : "HS256" }' $'{\n  "iss": "'"$ISS"$'",\n  "aud": "'"$AUD"$'",\n  "exp": '"$((NOW + 600))"$',\n  "note": "a b\\n"\n}')
+run "$V \$SPACED"
+assert "spaced claims: valid" test "$STATUS" = 0
+assert "spaced claims: one line" test "$(wc -l < "$WORK/out")" = 1
+assert "spaced claims: string spaces kept" grep -q '"note":"a b\\n"' "$WORK/out"
+run "$V --json \$SPACED"
+assert "spaced claims: json one line" test "$(wc -l < "$WORK/out")" = 1
 
 finish
