@@ -3,11 +3,11 @@
  * jwtguard's reader (jwg_json_parse) and with jansson (json_loadb with
  * JSON_REJECT_DUPLICATES, then json_decref), in one run.
  *
- * Method: each parser runs in repetitions of BENCH_ITERATIONS parses of
- * header + claims; the two parsers alternate over BENCH_REPS repetitions
- * so that frequency changes hit both alike, and the median repetition is
- * reported in nanoseconds per header + claims pair. Times come from
- * clock_gettime(CLOCK_MONOTONIC). Every parse result is checked.
+ * Method: one repetition is BENCH_ITERATIONS parses of header + claims.
+ * The two parsers alternate over BENCH_REPS repetitions so that frequency
+ * changes hit both alike. The median repetition is reported in nanoseconds
+ * per header + claims pair. Times come from clock_gettime(CLOCK_MONOTONIC),
+ * and every parse result is checked.
  *
  * Build and run: cmake --build <dir> --target bench_json && <dir>/bench_json
  */
