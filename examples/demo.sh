@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034 # the key option arrays are read through a nameref
 # Verifies every example token with `jwtguard verify --json` under one
 # policy and prints a verdict table. Exits 1 when any verdict or error code
 # differs from the expectation in the table below.

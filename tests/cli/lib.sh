@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # variables are used by the sourcing scripts
 # Shared helpers of the command-line tests; sourced by tests/cli/test_*.sh.
 # ctest sets JWTGUARD to the built command and JWG_SOURCE_DIR to the tree.
 

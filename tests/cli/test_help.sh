@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034 # table rows read variables through eval
 # jwtguard help output: every way to ask for help, --version, unknown names.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034 # table rows read variables through eval
 # jwtguard keygen: output files, their modes, overwrite protection.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

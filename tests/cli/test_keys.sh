@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034 # table rows read variables through eval
 # jwtguard verify and sign: key files chosen by their declared format, and
 # the errors for files that are not what the option expects.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034 # table rows read variables through eval
 # jwtguard sign then verify, for each algorithm family, with PEM keys and
 # with keys made by keygen.
 set -euo pipefail

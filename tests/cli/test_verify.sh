@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034 # table rows read variables through eval
 # jwtguard verify: exit status, error names, stdin handling and --json shape.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
