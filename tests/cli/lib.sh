@@ -85,6 +85,16 @@ json_ok() {
     jq -e "$1" "$2" > /dev/null
 }
 
+# Checks each "jq filter :: reason" line of standard input against the JSON file $1.
+json_table() {
+    local file=$1 line
+
+    while IFS= read -r line; do
+        [ -n "${line// /}" ] || continue
+        assert "${line#* :: }" json_ok "${line%% :: *}" "$file"
+    done
+}
+
 # Prints the closing line and returns non-zero when a case failed.
 finish() {
     echo "$PASSED passed, $FAILED failed"

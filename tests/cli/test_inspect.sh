@@ -64,9 +64,14 @@ run "$I \$CLEAN"
 assert "signature hidden (text)" test "${OUT//c2lnbmF0dXJl/}" = "$OUT"
 assert "signature length shown" grep -q 'signature: 12 base64url characters' "$WORK/out"
 run "$I --json \$JKU"
-assert "json shape" json_ok '.verified == false and .header.alg == "RS256" and .claims.iss == "a"
-    and .signature_length == 12 and (.findings | map(.id) | index("embedded-key-source")) != null' \
-    "$WORK/out"
+json_table "$WORK/out" <<'EOF'
+.verified == false :: json: verified false
+.header.alg == "RS256" :: json: header object
+.claims.iss == "a" :: json: claims object
+.signature_length == 12 :: json: signature length
+(.findings | map(.id) | index("embedded-key-source")) != null :: json: finding id
+(.findings[0].message | type) == "string" :: json: finding message
+EOF
 assert "signature hidden (json)" test "${OUT//c2lnbmF0dXJl/}" = "$OUT"
 
 finish

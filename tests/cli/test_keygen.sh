@@ -24,8 +24,12 @@ EOF
 
 assert "private key mode 0600" test "$(mode es.pem)" = 600
 assert "private key is PKCS#8" grep -q 'BEGIN PRIVATE KEY' es.pem
-assert "JWKS has the kid and no private member" json_ok \
-    '.keys | length == 1 and .[0].kid == "k1" and .[0].alg == "ES256" and (.[0] | has("d") | not)' es.jwks
+json_table es.jwks <<'EOF'
+.keys | length == 1 :: JWKS has one key
+.keys[0].kid == "k1" :: JWKS key has the kid
+.keys[0].alg == "ES256" :: JWKS key has the alg
+.keys[0] | has("d") | not :: JWKS has no private member
+EOF
 assert "secret mode 0600" test "$(mode hs.key)" = 600
 assert "HS256 secret is 32 bytes" test "$(stat -c %s hs.key)" = 32
 assert "no JWKS for HS512 attempt" test ! -e hs.jwks
@@ -35,7 +39,10 @@ assert "nothing written for rejected --bits" test ! -e r.pem
 chmod 644 es.pem
 run "keygen --alg EdDSA --out-private es.pem --out-jwks es.jwks --force"
 assert "forced overwrite restores 0600" test "$(mode es.pem)" = 600
-assert "EdDSA JWKS is OKP" json_ok '.keys[0].kty == "OKP" and .keys[0].crv == "Ed25519"' es.jwks
+json_table es.jwks <<'EOF'
+.keys[0].kty == "OKP" :: EdDSA JWKS key type
+.keys[0].crv == "Ed25519" :: EdDSA JWKS curve
+EOF
 
 # A symlink at the output path is never followed.
 ln -s "$WORK/target" link.pem

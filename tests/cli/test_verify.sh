@@ -62,16 +62,29 @@ assert "malformed token is not echoed" test "${ERR//$signature/}" = "$ERR"
 # --json: one object with the documented members, on valid and rejected tokens.
 run "$V --json \$TOK"
 assert "json valid: exit 0" test "$STATUS" = 0
-assert "json valid: shape" json_ok '(keys == ["claims","detail","error","header","message","valid"])
-    and .valid == true and .error == null and .header.alg == "HS256"
-    and .claims.sub == "user-42"' "$WORK/out"
+json_table "$WORK/out" <<'EOF'
+keys == ["claims","detail","error","header","message","valid"] :: json valid: member names
+.valid == true :: json valid: valid true
+.error == null :: json valid: error null
+.message == null :: json valid: message null
+.header.alg == "HS256" :: json valid: header object
+.claims.sub == "user-42" :: json valid: claims object
+EOF
 run "$S --json --iss \$ISS --aud other --now $NOW \$TOK"
 assert "json rejected: exit 1" test "$STATUS" = 1
-assert "json rejected: shape" json_ok '.valid == false and .error == "JWG_ERR_AUDIENCE"
-    and (.message | type) == "string" and .header.typ == "JWT"' "$WORK/out"
+json_table "$WORK/out" <<'EOF'
+.valid == false :: json rejected: valid false
+.error == "JWG_ERR_AUDIENCE" :: json rejected: error name
+(.message | type) == "string" :: json rejected: message string
+.header.typ == "JWT" :: json rejected: header shown
+.claims.aud == "api://orders" :: json rejected: authentic claims shown
+EOF
 run "$V --json x.y.z"
-assert "json malformed: no header" json_ok '.valid == false and .header == null
-    and .claims == null' "$WORK/out"
+json_table "$WORK/out" <<'EOF'
+.valid == false :: json malformed: valid false
+.header == null :: json malformed: header null
+.claims == null :: json malformed: claims null
+EOF
 assert "json malformed: one line" test "$(wc -l < "$WORK/out")" = 1
 
 # --jws: an opaque payload, verified without claim checks and printed unchanged.
