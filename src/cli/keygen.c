@@ -3,6 +3,7 @@
  * private part (mode 0600) and the public JWK set.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -82,6 +83,23 @@ static bool check_outputs(const struct keygen_ctx *ctx, bool symmetric)
     return true;
 }
 
+/* Writes the public JWK set as a text file, ending in a newline. */
+static bool write_jwks(const struct keygen_ctx *ctx, const char *jwks, size_t len)
+{
+    char *text = malloc(len + 1);
+    bool ok;
+
+    if (text == NULL) {
+        cli_error("out of memory writing", ctx->out_jwks, "free memory and retry");
+        return false;
+    }
+    memcpy(text, jwks, len);
+    text[len] = '\n';
+    ok = cli_write_file(ctx->out_jwks, text, len + 1, 0644, ctx->force);
+    free(text);
+    return ok;
+}
+
 static int generate(const struct keygen_ctx *ctx)
 {
     uint8_t *priv = NULL;
@@ -101,7 +119,7 @@ static int generate(const struct keygen_ctx *ctx)
     ok = cli_write_file(ctx->out_private, priv, priv_len, 0600, ctx->force);
     jwg_free(priv, priv_len);
     if (ok && jwks != NULL)
-        ok = cli_write_file(ctx->out_jwks, jwks, jwks_len, 0644, ctx->force);
+        ok = write_jwks(ctx, jwks, jwks_len);
     jwg_free(jwks, jwks_len);
     if (!ok)
         return CLI_EXIT_USAGE;
