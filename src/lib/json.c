@@ -22,6 +22,9 @@
 /* Hot-path helpers are forced inline so that the parser state stays in registers. */
 #define JSON_HOT static inline __attribute__((always_inline))
 
+/* Set on an open object that has an escaped member name; cleared when it closes. */
+#define JSON_OPEN_ESCAPED_NAME 0x80u
+
 /* Marks "no container" in the parent chain and the parse stack. */
 #define JSON_NONE UINT32_MAX
 
@@ -609,40 +612,15 @@ static jwg_err json_dup_pairwise(const struct json_members *p, uint32_t obj)
 }
 
 /* Returns true when member name `name` of object `obj` equals an earlier one. */
-static bool json_dup_earlier(const struct json_members *p, uint32_t obj, size_t name)
+static __attribute__((noinline)) bool json_dup_earlier(const uint8_t *src,
+                                                       const jwg_json_node *nodes, uint32_t obj,
+                                                       size_t name)
 {
-    const jwg_json_node *nodes = p->nodes;
     for (size_t other = obj + 1u; other != name; other = nodes[other + 1].next) {
-        if (json_names_equal(p->src, &nodes[other], &nodes[name]))
+        if (json_names_equal(src, &nodes[other], &nodes[name]))
             return true;
     }
     return false;
-}
-
-/*
- * Checks a small object with a 64-bit filter keyed on each name's length,
- * first and last byte, so that typical JOSE members are never compared.
- * Escaped names cannot be keyed on raw bytes, so they take the pairwise path.
- */
-static jwg_err json_dup_filtered(const struct json_members *p, uint32_t obj)
-{
-    const jwg_json_node *nodes = p->nodes;
-    uint64_t seen = 0;
-    size_t name = obj + 1u;
-
-    for (uint32_t i = 0; i < nodes[obj].count; i++, name = nodes[name + 1].next) {
-        const jwg_json_node *n = &nodes[name];
-        if ((n->flags & JWG_JSON_HAS_ESCAPE) != 0)
-            return json_dup_pairwise(p, obj);
-
-        const uint8_t *text = p->src + n->start;
-        uint32_t key = n->len == 0 ? 0 : n->len + text[0] * 7u + text[n->len - 1] * 3u;
-        uint64_t bit = UINT64_C(1) << (key & 63u);
-        if ((seen & bit) != 0 && json_dup_earlier(p, obj, name))
-            return JWG_ERR_JSON_DUPLICATE;
-        seen |= bit;
-    }
-    return JWG_OK;
 }
 
 /* Rejects an object that has two members with one unescaped name (RFC 7515 5.2). */
@@ -651,7 +629,7 @@ static __attribute__((noinline)) jwg_err json_check_duplicates(const struct json
 {
     size_t members = p->nodes[obj].count;
     if (members <= JSON_DUP_PAIRWISE_MAX)
-        return json_dup_filtered(p, obj);
+        return json_dup_pairwise(p, obj);
 
     /* NOTE: quadratic when the caller's capacity is below jwg_json_nodes_max(). */
     if (p->spare_len / sizeof(uint32_t) < members)
@@ -659,6 +637,37 @@ static __attribute__((noinline)) jwg_err json_check_duplicates(const struct json
 
     struct json_scratch scratch = {p->spare, members};
     return json_dup_sorted(p, obj, &scratch);
+}
+
+/*
+ * Checks the member name just parsed, the last node, against the earlier
+ * names of the innermost open object while it has at most
+ * JSON_DUP_PAIRWISE_MAX members; json_close() checks larger objects by
+ * sorting. A 32-bit filter keyed on the name's length, first and last byte
+ * lives in the open object's `len` field, which is unused until it closes.
+ * The multipliers put the registered JWT claim names and the usual JOSE
+ * header names on distinct bits, so those names are never compared. An
+ * escaped name cannot be keyed on its raw bytes, so it marks the object
+ * for a pairwise check when it closes.
+ */
+JSON_HOT jwg_err json_filter_name(struct json_parser *p)
+{
+    jwg_json_node *obj = &p->nodes[p->open];
+    const jwg_json_node *name = &p->nodes[p->count - 1];
+    if (obj->count >= JSON_DUP_PAIRWISE_MAX)
+        return JWG_OK;
+    if ((name->flags & JWG_JSON_HAS_ESCAPE) != 0) {
+        obj->flags |= JSON_OPEN_ESCAPED_NAME;
+        return JWG_OK;
+    }
+
+    const uint8_t *text = p->src + name->start;
+    uint32_t key = name->len == 0 ? 0 : name->len + text[0] * 28u + text[name->len - 1] * 21u;
+    uint32_t bit = UINT32_C(1) << (key & 31u);
+    if ((obj->len & bit) != 0 && json_dup_earlier(p->src, p->nodes, p->open, p->count - 1))
+        return JWG_ERR_JSON_DUPLICATE;
+    obj->len |= bit;
+    return JWG_OK;
 }
 
 /* ---- containers --------------------------------------------------------- */
@@ -682,9 +691,11 @@ JSON_HOT jwg_err json_close(struct json_parser *p)
     jwg_json_node *n = &p->nodes[idx];
     uint32_t parent = n->next;
 
+    bool escaped_name = (n->flags & JSON_OPEN_ESCAPED_NAME) != 0;
+    n->flags = 0;
     n->len = (uint32_t)(p->pos + 1 - n->start);
     n->next = (uint32_t)p->count;
-    if (n->type == JWG_JSON_OBJECT && n->count > 1) {
+    if (n->type == JWG_JSON_OBJECT && (escaped_name || n->count > JSON_DUP_PAIRWISE_MAX)) {
         struct json_members members = {
             .src = p->src,
             .nodes = p->nodes,
@@ -706,6 +717,7 @@ JSON_HOT jwg_err json_member_name(struct json_parser *p)
 {
     JWG_ENSURE(p->pos < p->len && p->src[p->pos] == '"', JWG_ERR_JSON_SYNTAX);
     JWG_TRY(json_string(p));
+    JWG_TRY(json_filter_name(p));
 
     json_skip_ws(p);
     JWG_ENSURE(p->pos < p->len && p->src[p->pos] == ':', JWG_ERR_JSON_SYNTAX);

@@ -260,6 +260,24 @@ static const struct parse_case dup_cases[] = {
     {LIT("{\"\":1}"), JWG_OK},
     /* empty name twice */
     {LIT("{\"\":1,\"\":2}"), JWG_ERR_JSON_DUPLICATE},
+    /* same length, first and last byte: a filter hit that is not a duplicate */
+    {LIT("{\"abc\":1,\"axc\":2}"), JWG_OK},
+    /* filter hit that is a duplicate, after other members */
+    {LIT("{\"abc\":1,\"q\":0,\"axc\":2,\"abc\":3}"), JWG_ERR_JSON_DUPLICATE},
+    /* 16 members, the last repeating the first: still the small-object path */
+    {LIT("{\"a\":0,\"b\":0,\"c\":0,\"d\":0,\"e\":0,\"f\":0,\"g\":0,\"h\":0,"
+         "\"i\":0,\"j\":0,\"k\":0,\"l\":0,\"m\":0,\"n\":0,\"o\":0,\"a\":0}"),
+     JWG_ERR_JSON_DUPLICATE},
+    /* 17 members, the last repeating the first: the sorted path */
+    {LIT("{\"a\":0,\"b\":0,\"c\":0,\"d\":0,\"e\":0,\"f\":0,\"g\":0,\"h\":0,"
+         "\"i\":0,\"j\":0,\"k\":0,\"l\":0,\"m\":0,\"n\":0,\"o\":0,\"p\":0,\"a\":0}"),
+     JWG_ERR_JSON_DUPLICATE},
+    /* 17 distinct members */
+    {LIT("{\"a\":0,\"b\":0,\"c\":0,\"d\":0,\"e\":0,\"f\":0,\"g\":0,\"h\":0,"
+         "\"i\":0,\"j\":0,\"k\":0,\"l\":0,\"m\":0,\"n\":0,\"o\":0,\"p\":0,\"q\":0}"),
+     JWG_OK},
+    /* escaped name in a nested object does not leak its mark to the parent */
+    {LIT("{\"x\":{\"\\u0061\":1},\"a\":2}"), JWG_OK},
 };
 
 static void json_duplicates_small(void **state)
