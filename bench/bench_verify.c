@@ -146,8 +146,65 @@ static void print_row(const struct bench_case *c, const double us[COL_COUNT], do
         *missed += 1;
 }
 
+/*
+ * The counted_* functions run a column `n` times for bench/callgrind.sh, which
+ * reads their inclusive instruction counts by these names. noinline keeps
+ * each one a separate function in the profile.
+ */
+static void run_counted(bench_fn fn, struct bench_case *c, const char *column, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        if (!fn(c))
+            bench_fail(column, c->alg, "the valid token was rejected");
+    }
+}
+
+__attribute__((noinline)) static void counted_jwtguard(struct bench_case *c, uint64_t n)
+{
+    run_counted(bench_verify_jwtguard, c, "jwtguard", n);
+}
+
+__attribute__((noinline)) static void counted_raw(struct bench_case *c, uint64_t n)
+{
+    run_counted(bench_verify_raw, c, "raw OpenSSL", n);
+}
+
+__attribute__((noinline)) static void counted_libjwt(struct bench_case *c, uint64_t n)
+{
+    run_counted(bench_verify_libjwt, c, "libjwt", n);
+}
+
+/* `--count ALG N`: runs each column N times for ALG, untimed, for an instruction profiler. */
+static int count_mode(const char *alg, const char *count)
+{
+    uint64_t n = strtoull(count, NULL, 10);
+    for (size_t i = 0; i < BENCH_CASE_COUNT; i++) {
+        struct bench_case *c = &bench_cases[i];
+        if (strcmp(c->alg, alg) != 0)
+            continue;
+
+        /* One uncounted call per column first, so lazy set-up inside OpenSSL is not counted. */
+        bench_setup_case(c);
+        run_counted(bench_verify_jwtguard, c, "jwtguard", 1);
+        run_counted(bench_verify_raw, c, "raw OpenSSL", 1);
+        if (c->libjwt_supported)
+            run_counted(bench_verify_libjwt, c, "libjwt", 1);
+        counted_jwtguard(c, n);
+        counted_raw(c, n);
+        if (c->libjwt_supported)
+            counted_libjwt(c, n);
+        bench_free_case(c);
+        return 0;
+    }
+    fprintf(stderr, "bench_verify: unknown algorithm %s: expected one of the table's rows\n", alg);
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--count") == 0)
+        return count_mode(argv[2], argv[3]);
+
     int strict = argc > 1 && strcmp(argv[1], "--strict") == 0;
     int missed = 0;
 
