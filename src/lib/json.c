@@ -204,7 +204,7 @@ JSON_HOT void json_value_done(struct json_parser *p)
 /*
  * Checks the escape at s[0] == '\\' and returns its length in `*adv`.
  * A high surrogate must be followed by an escaped low surrogate, and a low
- * surrogate may not stand alone (RFC 8259 7, RFC 3629 3).
+ * surrogate may not stand alone (RFC 8259 7).
  */
 static jwg_err json_check_escape(const uint8_t *s, size_t n, size_t *adv)
 {
@@ -641,14 +641,15 @@ static __attribute__((noinline)) jwg_err json_check_duplicates(const struct json
 
 /*
  * Checks the member name just parsed, the last node, against the earlier
- * names of the innermost open object while it has at most
- * JSON_DUP_PAIRWISE_MAX members; json_close() checks larger objects by
- * sorting. A 32-bit filter keyed on the name's length, first and last byte
- * lives in the open object's `len` field, which is unused until it closes.
- * The multipliers put the registered JWT claim names and the usual JOSE
- * header names on distinct bits, so those names are never compared. An
- * escaped name cannot be keyed on its raw bytes, so it marks the object
- * for a pairwise check when it closes.
+ * names of the innermost open object. Only the first JSON_DUP_PAIRWISE_MAX
+ * names are checked here, and json_close() sorts larger objects. A 32-bit
+ * filter keyed on the name's length, first and last byte lives in the open
+ * object's `len` field, which is unused until the object closes. The
+ * multipliers put the registered claim names of RFC 7519 4.1 and the header
+ * names alg, typ, kid and cty on distinct bits, so those are never compared
+ * with each other. An escaped
+ * name cannot be keyed on its raw bytes, so it marks the object for a
+ * pairwise check when it closes.
  */
 JSON_HOT jwg_err json_filter_name(struct json_parser *p)
 {
