@@ -216,7 +216,12 @@ static void suite_check_file(const char *dir, const char *name, size_t *counts)
         assert_int_equal(rc, JWG_OK);
     else if (name[0] == 'n')
         assert_int_not_equal(rc, JWG_OK);
-    counts[name[0] == 'y' ? 0 : name[0] == 'n' ? 1 : 2]++;
+    if (name[0] == 'y')
+        counts[0]++;
+    else if (name[0] == 'n')
+        counts[1]++;
+    else
+        counts[2]++;
 }
 
 static void json_test_suite(void **state)
