@@ -229,6 +229,9 @@ JWG_WARN_UNUSED jwg_err jwg_keyset_thumbprint(const jwg_keyset *ks, size_t index
 /* Returns the kid of key `index`, or NULL when it has none or index is out of range. */
 const char *jwg_keyset_kid(const jwg_keyset *ks, size_t index);
 
+/* Returns 1 when key `index` has a private part or is an HMAC secret; 0 otherwise or out of range. */
+int jwg_keyset_is_private(const jwg_keyset *ks, size_t index);
+
 /*
  * Writes the algorithms key `index` admits, space-separated ("RS256 RS384 ..."),
  * into `out`; truncated output is JWG_ERR_INVALID_ARGUMENT.
@@ -358,6 +361,30 @@ JWG_WARN_UNUSED jwg_err jwg_verify_at(const jwg_verifier *v, const char *token, 
  */
 JWG_WARN_UNUSED jwg_err jwg_verify_jws(const jwg_verifier *v, const char *token, size_t len,
                                        jwg_result **out);
+
+/*
+ * DECODING WITHOUT VERIFICATION. NOTHING IN THIS RESULT IS AUTHENTIC: no
+ * signature, key, algorithm or claim is checked, and anyone can write a
+ * token that decodes. Use it to show a token to a person or to find
+ * tokens, never to grant access; use jwg_verify() for that.
+ *
+ * Splits `token` into three segments, decodes them with the strict
+ * base64url rules of verification and parses header and claims as strict
+ * JSON objects, with the same error codes as jwg_verify(). Tokens over
+ * JWG_MAX_TOKEN_BYTES_LIMIT bytes are JWG_ERR_TOKEN_TOO_LARGE. "alg" is
+ * not read and the signature segment may be empty, so an unsecured token
+ * ("alg": "none") decodes.
+ *
+ * On JWG_OK, `*out` is a result whose jwg_result_error() is
+ * JWG_ERR_NOT_VERIFIED, so code that checks the result's error rejects it.
+ * Its header and claims are readable with the jwg_result_* accessors;
+ * jwg_result_payload() returns JWG_ERR_NOT_VERIFIED and
+ * jwg_result_key_thumbprint() returns NULL. On a decoding error, `*out` is
+ * a result holding that error and a detail naming the part that failed, as
+ * with jwg_verify(); it is NULL only on JWG_ERR_NOMEM or
+ * JWG_ERR_INVALID_ARGUMENT.
+ */
+JWG_WARN_UNUSED jwg_err jwg_decode_unverified(const char *token, size_t len, jwg_result **out);
 
 void jwg_result_free(jwg_result *r);
 

@@ -69,6 +69,13 @@ const char *jwg_keyset_kid(const jwg_keyset *ks, size_t index)
     return ks->keys[index]->kid;
 }
 
+int jwg_keyset_is_private(const jwg_keyset *ks, size_t index)
+{
+    if (ks == NULL || index >= ks->count)
+        return 0;
+    return ks->keys[index]->has_private ? 1 : 0;
+}
+
 jwg_err jwg_keyset_thumbprint(const jwg_keyset *ks, size_t index, char out[JWG_THUMBPRINT_MAX])
 {
     JWG_ENSURE(out != NULL, JWG_ERR_INVALID_ARGUMENT);

@@ -1,6 +1,8 @@
 /*
  * result.c: reading a verification result. The header is readable whenever
- * it parsed; the claims and payload only after the signature verified.
+ * it parsed; the claims and payload only after the signature verified,
+ * except that a result of jwg_decode_unverified() shows its claims (never
+ * its payload or a thumbprint) while its error stays JWG_ERR_NOT_VERIFIED.
  * Unescaped strings are written into the result's scratch area at the
  * offset of their escaped text, so every string has its own fixed slot and
  * accessors never allocate.
@@ -16,7 +18,7 @@ static jwg_err part_get(const jwg_result *r, jwg_part part, const jwg_part_data 
     JWG_ENSURE(r != NULL, JWG_ERR_INVALID_ARGUMENT);
     JWG_ENSURE(part == JWG_PART_HEADER || part == JWG_PART_CLAIMS, JWG_ERR_INVALID_ARGUMENT);
 
-    if (part == JWG_PART_CLAIMS && !r->verified)
+    if (part == JWG_PART_CLAIMS && !r->verified && !r->claims_unverified)
         return JWG_ERR_NOT_VERIFIED;
 
     const jwg_part_data *pd = &r->part[part];

@@ -13,13 +13,20 @@
 
 #include "verify_internal.h"
 
-/* The state of one verification; lives on the caller's stack. */
-typedef struct verify_ctx {
-    const jwg_verifier *v;
+typedef struct verify_ctx verify_ctx;
+
+/* One step of the pipeline: passes, or sets the result's detail and returns the error. */
+typedef jwg_err (*verify_step)(verify_ctx *c);
+
+/* The state of one verification or decoding; lives on the caller's stack. */
+struct verify_ctx {
+    const jwg_verifier *v;   /* NULL when only decoding */
     const char *token;
     size_t len;
+    size_t max_len;          /* the policy's maximum, or JWG_MAX_TOKEN_BYTES_LIMIT when only decoding */
     int64_t now;
-    bool jws;                /* opaque payload: no claims JSON, no claim checks */
+    const verify_step *steps; /* the steps to run, in order */
+    size_t step_count;
     const char *seg[3];      /* header, payload, signature segments */
     size_t seg_len[3];
     jwg_result *r;
@@ -28,7 +35,8 @@ typedef struct verify_ctx {
     size_t sig_cap;
     size_t candidates[JWG_MAX_KEYS];
     size_t candidate_count;
-} verify_ctx;
+    bool jws;                /* opaque payload: no claims JSON, no claim checks */
+};
 
 /* Registered header parameters (RFC 7515 4.1) that "crit" must not list (RFC 7515 4.1.11). */
 static const char *const registered_headers[] = {"alg", "jku", "jwk", "kid", "x5u", "x5c",
@@ -155,7 +163,7 @@ void jwg_verifier_free(jwg_verifier *v)
 
 static jwg_err check_size(const verify_ctx *c)
 {
-    return c->len > c->v->policy.max_token_bytes ? JWG_ERR_TOKEN_TOO_LARGE : JWG_OK;
+    return c->len > c->max_len ? JWG_ERR_TOKEN_TOO_LARGE : JWG_OK;
 }
 
 /*
@@ -568,8 +576,6 @@ static jwg_err check_claims(verify_ctx *c)
 
 /* ---- the pipeline ------------------------------------------------------ */
 
-typedef jwg_err (*verify_step)(verify_ctx *c);
-
 /* The documented order; the first failing step decides the error. */
 static const verify_step jwt_steps[] = {
     parse_header,       check_alg,   require_signature, check_crit,     check_typ,    check_cty,
@@ -580,22 +586,24 @@ static const verify_step jwt_steps[] = {
 
 static jwg_err run_steps(verify_ctx *c)
 {
-    size_t count = c->jws ? JWS_STEP_COUNT : JWG_ARRAY_LEN(jwt_steps);
-    for (size_t i = 0; i < count; i++)
-        JWG_TRY(jwt_steps[i](c));
+    for (size_t i = 0; i < c->step_count; i++)
+        JWG_TRY(c->steps[i](c));
     return JWG_OK;
 }
 
-static jwg_err early_fail(jwg_result *r, jwg_err err)
+static jwg_err early_fail(const verify_ctx *c, jwg_err err)
 {
-    const char *message = err == JWG_ERR_TOKEN_TOO_LARGE
-                           ? "token is larger than the policy's maximum size"
-                           : "token is not three non-empty segments separated by dots";
-    jwg_detail_set(r->detail, sizeof(r->detail), "%s", message);
+    if (err == JWG_ERR_TOKEN_TOO_LARGE)
+        jwg_detail_set(c->r->detail, sizeof(c->r->detail),
+                       "token is larger than the maximum size of %zu bytes", c->max_len);
+    else
+        jwg_detail_set(c->r->detail, sizeof(c->r->detail), "%s",
+                       "token is not three non-empty segments separated by dots");
     return err;
 }
 
-static jwg_err verify_common(verify_ctx *c, jwg_result **out)
+/* Runs the size check, the split and then the context's steps; `*out` gets the result either way. */
+static jwg_err run_pipeline(verify_ctx *c, jwg_result **out)
 {
     jwg_err early = check_size(c);
     if (early == JWG_OK)
@@ -604,10 +612,25 @@ static jwg_err verify_common(verify_ctx *c, jwg_result **out)
     jwg_result *r = result_new(c, early == JWG_OK);
     JWG_ENSURE(r != NULL, JWG_ERR_NOMEM);
 
-    jwg_err rc = early != JWG_OK ? early_fail(r, early) : run_steps(c);
+    jwg_err rc = early != JWG_OK ? early_fail(c, early) : run_steps(c);
     r->error = rc;
     *out = r;
     return rc;
+}
+
+/* Sets every context field; `v` is NULL when only decoding. */
+static void ctx_init(verify_ctx *c, const jwg_verifier *v, const char *token, size_t len,
+                     int64_t now, bool jws)
+{
+    c->v = v;
+    c->token = token;
+    c->len = len;
+    c->max_len = v != NULL ? v->policy.max_token_bytes : JWG_MAX_TOKEN_BYTES_LIMIT;
+    c->now = now;
+    c->jws = jws;
+    c->steps = jwt_steps;
+    c->step_count = jws ? JWS_STEP_COUNT : JWG_ARRAY_LEN(jwt_steps);
+    c->candidate_count = 0;
 }
 
 static jwg_err verify_entry(const jwg_verifier *v, const char *token, size_t len, int64_t now,
@@ -618,13 +641,8 @@ static jwg_err verify_entry(const jwg_verifier *v, const char *token, size_t len
     JWG_ENSURE(v != NULL && token != NULL, JWG_ERR_INVALID_ARGUMENT);
 
     verify_ctx c;
-    c.v = v;
-    c.token = token;
-    c.len = len;
-    c.now = now;
-    c.jws = jws;
-    c.candidate_count = 0;
-    return verify_common(&c, out);
+    ctx_init(&c, v, token, len, now, jws);
+    return run_pipeline(&c, out);
 }
 
 jwg_err jwg_verify_at(const jwg_verifier *v, const char *token, size_t len, int64_t now,
@@ -641,4 +659,46 @@ jwg_err jwg_verify(const jwg_verifier *v, const char *token, size_t len, jwg_res
 jwg_err jwg_verify_jws(const jwg_verifier *v, const char *token, size_t len, jwg_result **out)
 {
     return verify_entry(v, token, len, 0, true, out);
+}
+
+/* ---- decoding without verification ------------------------------------- */
+
+/*
+ * The signature is decoded with the same strict rules but never checked. An
+ * empty signature is allowed, so that an unsecured JWS (RFC 7515 A.5) decodes.
+ */
+static jwg_err check_signature_encoding(verify_ctx *c)
+{
+    size_t sig_len;
+
+    if (c->seg_len[2] == 0)
+        return JWG_OK;
+    if (jwg_b64url_decode(c->seg[2], c->seg_len[2], c->sig, c->sig_cap, &sig_len) != JWG_OK)
+        return step_fail(c, JWG_ERR_BASE64URL, "signature is not strict base64url");
+    return JWG_OK;
+}
+
+/* The decoding steps: every encoding and JSON rule of verification, and nothing that needs a key or a policy. */
+static const verify_step decode_steps[] = {parse_header, decode_payload, parse_claims,
+                                           check_signature_encoding};
+
+jwg_err jwg_decode_unverified(const char *token, size_t len, jwg_result **out)
+{
+    JWG_ENSURE(out != NULL, JWG_ERR_INVALID_ARGUMENT);
+    *out = NULL;
+    JWG_ENSURE(token != NULL, JWG_ERR_INVALID_ARGUMENT);
+
+    verify_ctx c;
+    ctx_init(&c, NULL, token, len, 0, false);
+    c.steps = decode_steps;
+    c.step_count = JWG_ARRAY_LEN(decode_steps);
+    JWG_TRY(run_pipeline(&c, out));
+
+    /* A caller that checks only jwg_result_error() must never take a decoded token as valid. */
+    jwg_result *r = *out;
+    r->error = JWG_ERR_NOT_VERIFIED;
+    r->claims_unverified = true;
+    jwg_detail_set(r->detail, sizeof(r->detail), "%s",
+                   "decoded only: the signature, the key and the claims were not checked");
+    return JWG_OK;
 }

@@ -66,6 +66,7 @@ typedef struct jwg_part_data {
 struct jwg_result {
     jwg_err error;
     bool verified; /* the signature verified, so claims may be read */
+    bool claims_unverified; /* from jwg_decode_unverified(): claims readable, nothing checked */
     jwg_part_data part[2];
     uint8_t *payload;
     size_t payload_len;

@@ -466,6 +466,37 @@ static void keys_refcount_and_args(void **state)
     jwg_keyset_free(NULL);
 }
 
+/* jwg_keyset_is_private: private keys and secrets are 1, public keys and bad indexes 0. */
+static void keys_is_private(void **state)
+{
+    (void)state;
+    static const struct load_case keys[] = {
+        /* a secret can sign, so it counts as private */
+        {"secret", PRE_NONE, LOAD_HMAC, secret64, 64, NULL, NULL, JWG_OK, 1, NULL, -1, -1},
+        /* a PKCS#8 private key */
+        {"pem private", PRE_NONE, LOAD_PEM_PRIVATE, "p256.key.pem", 0, NULL, NULL, JWG_OK, 1, NULL, -1, -1},
+        /* a JWK with "d" */
+        {"jwk private", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" ED25519_X "\",\"d\":\"" ED25519_D "\"}", 0, NULL, NULL, JWG_OK, 1, NULL, -1, -1},
+        /* a public PEM key */
+        {"pem public", PRE_NONE, LOAD_PEM_PUBLIC, "p256.pub.pem", 0, NULL, NULL, JWG_OK, 1, NULL, -1, -1},
+        /* a public JWK */
+        {"jwk public", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" ED25519_X "\"}", 0, NULL, NULL, JWG_OK, 1, NULL, -1, -1},
+    };
+    static const int want[] = {1, 1, 1, 0, 0};
+
+    for (size_t i = 0; i < JWG_ARRAY_LEN(keys); i++) {
+        jwg_keyset *ks = NULL;
+        assert_int_equal(jwg_keyset_new(&ks), JWG_OK);
+        assert_int_equal(run_loader(ks, &keys[i]), JWG_OK);
+        if (jwg_keyset_is_private(ks, 0) != want[i])
+            print_error("case %s\n", keys[i].name);
+        assert_int_equal(jwg_keyset_is_private(ks, 0), want[i]);
+        assert_int_equal(jwg_keyset_is_private(ks, 1), 0);
+        jwg_keyset_free(ks);
+    }
+    assert_int_equal(jwg_keyset_is_private(NULL, 0), 0);
+}
+
 static void keys_alg_names(void **state)
 {
     (void)state;
@@ -499,6 +530,7 @@ int main(void)
         cmocka_unit_test(keys_set_full),
         cmocka_unit_test(keys_refcount_and_args),
         cmocka_unit_test(keys_alg_names),
+        cmocka_unit_test(keys_is_private),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
