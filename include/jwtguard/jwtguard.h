@@ -332,7 +332,9 @@ JWG_WARN_UNUSED jwg_err jwg_policy_require_claim(jwg_policy *p, const char *name
  * "alg" in the allow-list, "crit", "typ", "cty", key selection, signature,
  * claims JSON, claims. "kid" selects among configured keys only; the "jwk",
  * "jku", "x5u" and "x5c" header members are never used to find or build a
- * key. Without "kid", every key that admits "alg" is tried.
+ * key. Without "kid", every key that admits "alg" is tried. With "kid", the
+ * key of exactly that kid is the only candidate when one exists; otherwise
+ * every key configured without a kid that admits "alg" is tried.
  */
 typedef struct jwg_verifier jwg_verifier;
 typedef struct jwg_result jwg_result;

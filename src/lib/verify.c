@@ -456,7 +456,28 @@ static jwg_err check_header_types(verify_ctx *c)
 
 /* ---- key selection and signature --------------------------------------- */
 
-/* With "kid": the one configured key of that kid, which must allow verifying and admit alg. */
+/* Adds every key that may verify, admits alg and, when `unnamed_only`, has no kid. */
+static size_t select_admitting(verify_ctx *c, bool unnamed_only)
+{
+    uint32_t bit = JWG_ALG_BIT(c->alg);
+
+    for (size_t i = 0; i < c->v->key_count; i++) {
+        const jwg_vkey *k = &c->v->keys[i];
+        if (unnamed_only && k->kid != NULL)
+            continue;
+        if (k->can_verify && (k->algs & bit) != 0)
+            c->candidates[c->candidate_count++] = i;
+    }
+    return c->candidate_count;
+}
+
+/*
+ * With "kid": the configured key of exactly that kid (kids are unique in a
+ * set), which must allow verifying and admit alg. When no key has that kid,
+ * the keys without a kid that admit alg: the operator trusts them without
+ * naming them, so the token's kid cannot exclude them. A kid selects a
+ * named key only by byte equality after JSON unescaping.
+ */
 static jwg_err select_by_kid(verify_ctx *c, size_t kid_idx)
 {
     const jwg_json_doc *doc = &c->r->part[JWG_PART_HEADER].doc;
@@ -474,20 +495,17 @@ static jwg_err select_by_kid(verify_ctx *c, size_t kid_idx)
         c->candidates[c->candidate_count++] = i;
         return JWG_OK;
     }
-    return step_fail(c, JWG_ERR_KEY_NOT_FOUND, "no configured key has the header \"kid\"");
+
+    if (select_admitting(c, true) == 0)
+        return step_fail(c, JWG_ERR_KEY_NOT_FOUND, "no configured key has the header \"kid\", and "
+                                                   "no key without a kid admits the header \"alg\"");
+    return JWG_OK;
 }
 
 /* Without "kid": every key that admits alg and may verify. */
 static jwg_err select_by_alg(verify_ctx *c)
 {
-    uint32_t bit = JWG_ALG_BIT(c->alg);
-
-    for (size_t i = 0; i < c->v->key_count; i++) {
-        const jwg_vkey *k = &c->v->keys[i];
-        if (k->can_verify && (k->algs & bit) != 0)
-            c->candidates[c->candidate_count++] = i;
-    }
-    if (c->candidate_count == 0)
+    if (select_admitting(c, false) == 0)
         return step_fail(c, JWG_ERR_KEY_NOT_FOUND, "no configured key admits the header \"alg\"");
     return JWG_OK;
 }
