@@ -216,7 +216,17 @@ JWG_WARN_UNUSED jwg_err jwg_keyset_add_pem_private(jwg_keyset *ks, const char *p
  */
 JWG_WARN_UNUSED jwg_err jwg_keyset_add_jwk(jwg_keyset *ks, const char *json, size_t len);
 
-/* Adds every key of a JWK set ({"keys": [...]}); all or none are added. */
+/*
+ * Adds the keys of a JWK set ({"keys": [...]}); all or none are added.
+ * Members that a signature verifier cannot use are skipped, as RFC 7517 5
+ * asks for an unknown "kty": an unknown "kty", a "use" other than "sig", or
+ * a JWE "alg" (RSA1_5, RSA-OAEP*, A*KW, A*GCMKW, ECDH-ES*, PBES2-*, dir,
+ * A*GCM, A*CBC-HS*). Any other defect in any member (malformed, weak,
+ * duplicate kid, unknown curve, point not on the curve) rejects the whole
+ * set. A set whose members were all skipped is JWG_ERR_KEY_UNSUPPORTED; an
+ * empty "keys" array adds nothing and succeeds. jwg_keyset_add_jwk() skips
+ * nothing.
+ */
 JWG_WARN_UNUSED jwg_err jwg_keyset_add_jwks(jwg_keyset *ks, const char *json, size_t len);
 
 /* Returns the number of keys in the set. */

@@ -428,10 +428,9 @@ static jwg_err jwk_spec(const struct jwk_reader *r, jwg_key_spec *spec, char *ki
     }
 
     /*
-     * A longer "alg" cannot name an implemented algorithm.
-     * NOTE: an encryption key with its own "alg" (RSA-OAEP, A256GCM) is
-     * therefore JWG_ERR_ALG_UNKNOWN, and a JWK set that contains one is
-     * rejected as a whole, even when "use" is "enc".
+     * A longer "alg" cannot name an implemented algorithm. An encryption
+     * key with its own "alg" (RSA-OAEP, A256GCM) is JWG_ERR_ALG_UNKNOWN here;
+     * jwg_keyset_add_jwks() skips such members before reading them.
      */
     size_t idx;
     JWG_TRY(jwk_string(r, "alg", &idx));
@@ -461,11 +460,13 @@ static jwg_err jwk_oct(const struct jwk_reader *r, const jwg_key_spec *spec, jwg
 
 enum jwk_kty_index { KTY_RSA, KTY_EC, KTY_OKP, KTY_OCT, KTY_UNKNOWN };
 
-static jwg_err jwk_kty(const struct jwk_reader *r, enum jwk_kty_index *kty)
+/* Reads "kty", which must be a string; a name this library does not implement gives KTY_UNKNOWN. */
+static jwg_err jwk_kty_lookup(const struct jwk_reader *r, enum jwk_kty_index *kty)
 {
     static const char *const names[] = {"RSA", "EC", "OKP", "oct"};
     size_t idx;
 
+    *kty = KTY_UNKNOWN;
     JWG_TRY(jwk_string(r, "kty", &idx));
     if (idx == 0) {
         jwg_detail_set(r->detail, r->detail_len, "JWK member \"kty\" is missing");
@@ -474,12 +475,21 @@ static jwg_err jwk_kty(const struct jwk_reader *r, enum jwk_kty_index *kty)
     for (size_t i = 0; i < JWG_ARRAY_LEN(names); i++) {
         if (jwg_json_string_equals(r->doc, idx, names[i], strlen(names[i]))) {
             *kty = (enum jwk_kty_index)i;
-            return JWG_OK;
+            break;
         }
     }
-    jwg_detail_set(r->detail, r->detail_len, "JWK \"kty\" is not supported; use RSA, EC, OKP "
-                                             "or oct");
-    return JWG_ERR_KEY_UNSUPPORTED;
+    return JWG_OK;
+}
+
+static jwg_err jwk_kty(const struct jwk_reader *r, enum jwk_kty_index *kty)
+{
+    JWG_TRY(jwk_kty_lookup(r, kty));
+    if (*kty == KTY_UNKNOWN) {
+        jwg_detail_set(r->detail, r->detail_len, "JWK \"kty\" is not supported; use RSA, EC, "
+                                                 "OKP or oct");
+        return JWG_ERR_KEY_UNSUPPORTED;
+    }
+    return JWG_OK;
 }
 
 /* Builds one key from JWK object node `obj`. */
@@ -567,35 +577,121 @@ out:
     return rc;
 }
 
-/* Reads every element of the "keys" array (RFC 7517 5.1) into `batch`. */
-static jwg_err jwks_read(jwg_keyset *ks, const jwg_json_doc *doc, jwg_key **batch, size_t *n)
+/* ---- JWK sets ---- */
+
+/*
+ * JWE key-management algorithms (RFC 7518 4.1) and content-encryption
+ * algorithms (RFC 7518 5.1, which RFC 7520 3.6 puts in a key's "alg"). A
+ * trailing '*' matches any suffix: RSA-OAEP-256, ECDH-ES+A128KW, PBES2-HS256+A128KW.
+ */
+static const char *const jwe_algs[] = {
+    "RSA1_5",    "RSA-OAEP*", "A128KW",        "A192KW",        "A256KW",        "dir",
+    "ECDH-ES*",  "A128GCMKW", "A192GCMKW",     "A256GCMKW",     "PBES2-*",       "A128GCM",
+    "A192GCM",   "A256GCM",   "A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512",
+};
+
+static bool is_jwe_alg(const char *alg, size_t len)
+{
+    for (size_t i = 0; i < JWG_ARRAY_LEN(jwe_algs); i++) {
+        const char *pattern = jwe_algs[i];
+        size_t n = strlen(pattern);
+        bool prefix = pattern[n - 1] == '*';
+
+        if (prefix && len >= n - 1 && memcmp(alg, pattern, n - 1) == 0)
+            return true;
+        if (!prefix && len == n && memcmp(alg, pattern, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Decides whether a member of a JWK set is skipped: RFC 7517 5 says to
+ * ignore a key whose "kty" is not understood, and a key whose "use" is not
+ * "sig" (RFC 7517 4.2) or whose "alg" is a JWE algorithm is for encryption,
+ * which this library never does. `*skip` is set when so. A member that is
+ * not an object, or whose "kty", "use" or "alg" is missing where required
+ * or is not a string, is an error: malformed sets are rejected, not trimmed.
+ */
+static jwg_err jwks_member_skipped(const struct jwk_reader *r, bool *skip)
+{
+    enum jwk_kty_index kty;
+    char alg[JWK_ALG_MAX + 1];
+    size_t alg_len = 0;
+    size_t idx;
+
+    *skip = false;
+    if (r->doc->nodes[r->obj].type != JWG_JSON_OBJECT) {
+        jwg_detail_set(r->detail, r->detail_len, "JWK is not a JSON object");
+        return JWG_ERR_KEY_INVALID;
+    }
+    JWG_TRY(jwk_kty_lookup(r, &kty));
+    JWG_TRY(jwk_string(r, "use", &idx));
+    bool not_sig = idx != 0 && !jwg_json_string_equals(r->doc, idx, "sig", 3);
+
+    /* Longer names are no JWE algorithm; jwk_spec() reports them later. */
+    JWG_TRY(jwk_string(r, "alg", &idx));
+    if (idx != 0 && r->doc->nodes[idx].len <= JWK_ALG_MAX)
+        JWG_TRY(jwk_text(r, "alg", alg, sizeof(alg), &alg_len));
+    bool jwe = alg_len != 0 && alg_len != SIZE_MAX && is_jwe_alg(alg, alg_len);
+
+    *skip = kty == KTY_UNKNOWN || not_sig || jwe;
+    return JWG_OK;
+}
+
+/* Reads each usable element of the "keys" array (RFC 7517 5.1) into `batch`; counts the skipped ones. */
+static jwg_err jwks_read(jwg_keyset *ks, const jwg_json_doc *doc, jwg_key **batch, size_t *n,
+                         size_t *skipped)
 {
     char detail[JWG_DETAIL_MAX];
     size_t arr = jwg_json_find(doc, 0, "keys");
 
     *n = 0;
+    *skipped = 0;
     if (doc->nodes[0].type != JWG_JSON_OBJECT || arr == 0 ||
         doc->nodes[arr].type != JWG_JSON_ARRAY) {
         jwg_detail_set(ks->detail, sizeof(ks->detail), "JWK set has no \"keys\" array");
         return JWG_ERR_KEY_INVALID;
     }
-    if (doc->nodes[arr].count > JWG_MAX_KEYS - ks->count) {
-        jwg_detail_set(ks->detail, sizeof(ks->detail), "JWK set has %u keys; a key set holds "
-                       "at most %u", doc->nodes[arr].count, JWG_MAX_KEYS);
-        return JWG_ERR_KEY_SET_FULL;
-    }
 
     size_t item = arr + 1;
     for (uint32_t i = 0; i < doc->nodes[arr].count; i++, item = doc->nodes[item].next) {
+        struct jwk_reader r = {doc, item, detail, sizeof(detail)};
+        bool skip = false;
+        jwg_err rc;
+
         detail[0] = '\0';
-        jwg_err rc = jwk_read(doc, item, &batch[i], detail, sizeof(detail));
+        rc = jwks_member_skipped(&r, &skip);
+        if (rc == JWG_OK && skip) {
+            (*skipped)++;
+            continue;
+        }
+        if (rc == JWG_OK && *n >= JWG_MAX_KEYS - ks->count) {
+            jwg_detail_set(ks->detail, sizeof(ks->detail), "JWK set has more usable keys than "
+                           "fit: a key set holds at most %u", JWG_MAX_KEYS);
+            return JWG_ERR_KEY_SET_FULL;
+        }
+        if (rc == JWG_OK)
+            rc = jwk_read(doc, item, &batch[*n], detail, sizeof(detail));
         if (rc != JWG_OK) {
             jwg_detail_set(ks->detail, sizeof(ks->detail), "keys[%u]: %s", i, detail);
             return rc;
         }
-        *n = i + 1;
+        (*n)++;
     }
     return JWG_OK;
+}
+
+/* A set whose every member was skipped gives the caller no key, which is an error rather than an empty success. */
+static jwg_err jwks_check_usable(jwg_keyset *ks, size_t n, size_t skipped)
+{
+    if (n != 0 || skipped == 0)
+        return JWG_OK;
+
+    jwg_detail_set(ks->detail, sizeof(ks->detail), "JWK set has no signature key: all %zu keys "
+                   "were skipped (unknown \"kty\", \"use\" not \"sig\", or an encryption \"alg\")",
+                   skipped);
+    return JWG_ERR_KEY_UNSUPPORTED;
 }
 
 jwg_err jwg_keyset_add_jwks(jwg_keyset *ks, const char *json, size_t len)
@@ -604,6 +700,7 @@ jwg_err jwg_keyset_add_jwks(jwg_keyset *ks, const char *json, size_t len)
     jwg_json_node *nodes = NULL;
     jwg_key *batch[JWG_MAX_KEYS] = {NULL};
     size_t n = 0;
+    size_t skipped = 0;
     jwg_err rc;
 
     JWG_ENSURE(ks != NULL && (json != NULL || len == 0), JWG_ERR_INVALID_ARGUMENT);
@@ -611,7 +708,9 @@ jwg_err jwg_keyset_add_jwks(jwg_keyset *ks, const char *json, size_t len)
 
     ERR_set_mark();
     JWG_TRY_GOTO(jwk_parse(ks, json, len, &doc, &nodes), rc, out);
-    rc = jwks_read(ks, &doc, batch, &n);
+    rc = jwks_read(ks, &doc, batch, &n, &skipped);
+    if (rc == JWG_OK)
+        rc = jwks_check_usable(ks, n, skipped);
     if (rc == JWG_OK)
         rc = jwg_keyset_commit(ks, batch, n);
 

@@ -245,8 +245,44 @@ static const struct load_case load_cases[] = {
     {"jwks mixed", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" ED25519_X "\"}]}", 0, NULL, NULL, JWG_ERR_KEY_MIXED, 0, NULL, -1, -1},
     /* a JWK set with one weak key adds none of its keys */
     {"jwks one bad", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},{\"kty\":\"oct\",\"k\":\"AAECAwQFBgcICQoLDA0ODw\"}]}", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
-    /* a JWK set with one unknown kty after an existing key leaves that key alone */
-    {"jwks bad after", PRE_HMAC_KID_A, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},{\"kty\":\"XYZ\"}]}", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 1, NULL, -1, -1},
+    /* a JWK set with one weak key after an existing key leaves that key alone */
+    {"jwks bad after", PRE_HMAC_KID_A, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},{\"kty\":\"oct\",\"k\":\"AAECAwQFBgcICQoLDA0ODw\"}]}", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 1, NULL, -1, -1},
+
+    /* ---- JWK set members skipped (RFC 7517 5) ---- */
+    /* an unknown kty is skipped and the other keys load */
+    {"jwks skip kty", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"a\",\"k\":\"" OCT_K "\"},{\"kty\":\"XYZ\"}]}", 0, NULL, NULL, JWG_OK, 1, "HS256", 1, 1},
+    /* an existing key stays and an unknown kty is skipped */
+    {"jwks skip after", PRE_HMAC_KID_A, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},{\"kty\":\"XYZ\"}]}", 0, NULL, NULL, JWG_OK, 2, "HS256", 1, 1},
+    /* "use": "enc" in a set is skipped, not loaded as an unusable key (RFC 7517 4.2) */
+    {"jwks skip use enc", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},{\"kty\":\"oct\",\"use\":\"enc\",\"k\":\"" OCT_K2 "\"}]}", 0, NULL, NULL, JWG_OK, 1, "HS256", 1, 1},
+    /* "use": "sig" loads */
+    {"jwks use sig", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"use\":\"sig\",\"k\":\"" OCT_K "\"}]}", 0, NULL, NULL, JWG_OK, 1, "HS256", 1, 1},
+    /* every JWE alg family is skipped, even with key material that would not load */
+    {"jwks skip jwe algs", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},"
+     "{\"kty\":\"RSA\",\"alg\":\"RSA-OAEP-256\",\"n\":\"AQAB\",\"e\":\"AQAB\"},{\"kty\":\"RSA\",\"alg\":\"RSA1_5\"},"
+     "{\"kty\":\"oct\",\"alg\":\"A256KW\",\"k\":\"AA\"},{\"kty\":\"oct\",\"alg\":\"A128GCMKW\"},{\"kty\":\"oct\",\"alg\":\"dir\"},"
+     "{\"kty\":\"EC\",\"alg\":\"ECDH-ES+A128KW\",\"crv\":\"X25519\"},{\"kty\":\"oct\",\"alg\":\"PBES2-HS256+A128KW\"},"
+     "{\"kty\":\"oct\",\"alg\":\"A256GCM\"},{\"kty\":\"oct\",\"alg\":\"A128CBC-HS256\"}]}", 0, NULL, NULL, JWG_OK, 1, "HS256", 1, 1},
+    /* a skipped member takes no part in the kid uniqueness check */
+    {"jwks skip dup kid", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"a\",\"k\":\"" OCT_K "\"},{\"kty\":\"oct\",\"kid\":\"a\",\"use\":\"enc\",\"k\":\"" OCT_K2 "\"}]}", 0, NULL, NULL, JWG_OK, 1, "HS256", 1, 1},
+    /* a set whose members are all skipped gives no key */
+    {"jwks only skipped", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"XYZ\"},{\"kty\":\"oct\",\"use\":\"enc\",\"k\":\"" OCT_K "\"}]}", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 0, NULL, -1, -1},
+    /* skipping does not excuse a weak key elsewhere in the set */
+    {"jwks skip and weak", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"XYZ\"},{\"kty\":\"oct\",\"k\":\"AAECAwQFBgcICQoLDA0ODw\"}]}", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    /* a non-string "use" is malformed, not skipped */
+    {"jwks use number", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"use\":1,\"k\":\"" OCT_K "\"}]}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* a member without kty is malformed, not skipped */
+    {"jwks no kty", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"" OCT_K "\"},{\"k\":\"" OCT_K2 "\"}]}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* a member that is not an object is malformed */
+    {"jwks member string", PRE_NONE, LOAD_JWKS, "{\"keys\":[\"oct\"]}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* an unknown signature alg is not a JWE alg, so the set is rejected */
+    {"jwks unknown alg", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"alg\":\"HS257\",\"k\":\"" OCT_K "\"}]}", 0, NULL, NULL, JWG_ERR_ALG_UNKNOWN, 0, NULL, -1, -1},
+    /* a name that only starts like a JWE family is not one */
+    {"jwks near jwe alg", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"alg\":\"RSA-OAE\",\"k\":\"" OCT_K "\"}]}", 0, NULL, NULL, JWG_ERR_ALG_UNKNOWN, 0, NULL, -1, -1},
+    /* an unknown curve of a known kty still rejects the set */
+    {"jwks unknown crv", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"X25519\",\"x\":\"" ED25519_X "\"}]}", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 0, NULL, -1, -1},
+    /* a single JWK with a JWE alg is still rejected */
+    {"jwk single jwe alg", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"alg\":\"A256KW\",\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_ALG_UNKNOWN, 0, NULL, -1, -1},
 };
 
 static jwg_err run_loader(jwg_keyset *ks, const struct load_case *c)
