@@ -22,8 +22,10 @@ demo: deps build
 	JWTGUARD=$(BUILD_DIR)/jwtguard bash examples/demo.sh
 
 bench: deps build
-	cmake --build $(BUILD_DIR) --target bench_verify
+	cmake --build $(BUILD_DIR) --target bench_verify bench_alloc bench_json
 	$(BUILD_DIR)/bench_verify
+	$(BUILD_DIR)/bench_alloc
+	$(BUILD_DIR)/bench_json
 
 install:
 	cmake --install $(BUILD_DIR)

@@ -19,7 +19,10 @@ libssl-dev
 libjansson-dev
 libcmocka-dev
 libjwt-dev
+openssl
+valgrind
 python3
+python3-cryptography
 python3-jwt
 python3-jwcrypto
 nodejs node
