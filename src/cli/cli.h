@@ -42,9 +42,6 @@ void cli_error_detail(const char *what, const char *value, const char *todo, con
 /* Writes `s` (`len` bytes) as a JSON string, escaped; invalid UTF-8 becomes U+FFFD. */
 void cli_json_string(FILE *f, const char *s, size_t len);
 
-/* Returns true when `len` bytes at `s` are valid UTF-8 (RFC 3629). */
-bool cli_utf8_valid(const char *s, size_t len);
-
 /* Writes JSON text that was already validated on one line, without insignificant whitespace. */
 void cli_json_compact(FILE *f, const char *json, size_t len);
 

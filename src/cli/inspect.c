@@ -1,6 +1,8 @@
 /*
  * inspect.c: `jwtguard inspect`, which decodes a token without verifying it
- * and lists the properties that make tokens unsafe in practice.
+ * and lists the properties that make tokens unsafe in practice. Decoding is
+ * the library's jwg_decode_unverified(), so inspect accepts exactly the
+ * encodings and JSON that verification accepts.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -10,9 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "b64url.h"
 #include "cli.h"
-#include "jsonscan.h"
 #include "opts.h"
 #include "token.h"
 
@@ -35,14 +35,6 @@ struct inspect_ctx {
     int64_t now;
     struct finding findings[INSPECT_MAX_FINDINGS];
     size_t finding_count;
-};
-
-/* A decoded segment: bytes, and the members when it is a JSON object. */
-struct segment {
-    char *text;
-    size_t len;
-    bool padded;
-    struct js_object obj;
 };
 
 static bool set_now(void *c, const char *arg)
@@ -87,29 +79,36 @@ static void add_finding(struct inspect_ctx *ctx, const char *id, const char *fmt
     va_end(ap);
 }
 
-/* RFC 8725 3.1: "none" in any spelling means an unsigned token. */
-static void check_alg(struct inspect_ctx *ctx, const struct js_object *header)
+/* Returns true when the part has a member `name` of any JSON type. */
+static bool has_member(const jwg_result *r, jwg_part part, const char *name)
 {
-    const struct js_member *alg = js_find(header, "alg");
-    char value[32];
+    const char *raw;
     size_t len;
 
-    if (alg == NULL || !js_string(alg, value, sizeof(value), &len)) {
-        if (alg == NULL || alg->type != JS_STRING)
-            add_finding(ctx, "alg-missing", "header has no \"alg\" string");
+    return jwg_result_raw(r, part, name, &raw, &len) == JWG_OK;
+}
+
+/* RFC 8725 3.1: "none" in any spelling means an unsigned token. */
+static void check_alg(struct inspect_ctx *ctx, const jwg_result *r)
+{
+    const char *alg;
+    size_t len;
+
+    if (jwg_result_string(r, JWG_PART_HEADER, "alg", &alg, &len) != JWG_OK) {
+        add_finding(ctx, "alg-missing", "header has no \"alg\" string");
         return;
     }
-    if (len == strlen(value) && strcasecmp(value, "none") == 0)
-        add_finding(ctx, "alg-none", "header \"alg\" is \"%s\": the token is unsigned", value);
+    if (len == strlen(alg) && strcasecmp(alg, "none") == 0)
+        add_finding(ctx, "alg-none", "header \"alg\" is \"%s\": the token is unsigned", alg);
 }
 
 /* RFC 8725 3.10: these members point at or carry keys an attacker chooses. */
-static void check_embedded_keys(struct inspect_ctx *ctx, const struct js_object *header)
+static void check_embedded_keys(struct inspect_ctx *ctx, const jwg_result *r)
 {
     static const char *const members[] = {"jku", "x5u", "jwk", "x5c"};
 
     for (size_t i = 0; i < CLI_ARRAY_LEN(members); i++) {
-        if (js_find(header, members[i]) != NULL)
+        if (has_member(r, JWG_PART_HEADER, members[i]))
             add_finding(ctx, "embedded-key-source",
                         "header has \"%s\": a verifier that follows it trusts the token's own key",
                         members[i]);
@@ -137,50 +136,39 @@ static const char *kid_problem(const char *kid, size_t len)
 }
 
 /* A kid used as a file path, SQL value or command argument lets the token choose the key. */
-static void check_kid(struct inspect_ctx *ctx, const struct js_object *header)
+static void check_kid(struct inspect_ctx *ctx, const jwg_result *r)
 {
-    const struct js_member *kid = js_find(header, "kid");
-    char value[1024];
+    const char *kid;
     size_t len;
+    jwg_err rc = jwg_result_string(r, JWG_PART_HEADER, "kid", &kid, &len);
     const char *problem;
 
-    if (kid == NULL)
+    if (rc == JWG_ERR_MEMBER_NOT_FOUND)
         return;
-    if (kid->type != JS_STRING) {
+    if (rc != JWG_OK) {
         add_finding(ctx, "suspicious-kid", "header \"kid\" is not a string");
         return;
     }
-    if (!js_string(kid, value, sizeof(value), &len))
-        problem = "is longer than 128 bytes";
-    else
-        problem = kid_problem(value, len);
+    problem = kid_problem(kid, len);
     if (problem != NULL)
         add_finding(ctx, "suspicious-kid", "header \"kid\" %s", problem);
 }
 
-/* Reads a numeric claim; false when absent or not a number. */
-static bool claim_number(const struct js_object *claims, const char *name, double *out)
+/* Reads a numeric claim; false when absent, not a number or not finite. */
+static bool claim_number(const jwg_result *r, const char *name, double *out)
 {
-    const struct js_member *m = js_find(claims, name);
-    char text[64];
-
-    if (m == NULL || m->type != JS_NUMBER || m->value_len >= sizeof(text))
-        return false;
-    memcpy(text, m->value, m->value_len);
-    text[m->value_len] = '\0';
-    *out = strtod(text, NULL);
-    return isfinite(*out);
+    return jwg_result_number(r, JWG_PART_CLAIMS, name, out) == JWG_OK && isfinite(*out);
 }
 
 /* RFC 7519 4.1.4: a token with no exp never expires; one past exp is expired. */
-static void check_times(struct inspect_ctx *ctx, const struct js_object *claims)
+static void check_times(struct inspect_ctx *ctx, const jwg_result *r)
 {
     double exp = 0;
     double iat = 0;
     double now = (double)(ctx->have_now ? ctx->now : (int64_t)time(NULL));
 
-    if (!claim_number(claims, "exp", &exp)) {
-        if (js_find(claims, "exp") != NULL)
+    if (!claim_number(r, "exp", &exp)) {
+        if (has_member(r, JWG_PART_CLAIMS, "exp"))
             add_finding(ctx, "exp-invalid", "claim \"exp\" is not a number");
         else
             add_finding(ctx, "no-exp", "claims have no \"exp\": the token never expires");
@@ -188,104 +176,89 @@ static void check_times(struct inspect_ctx *ctx, const struct js_object *claims)
     }
     if (now >= exp)
         add_finding(ctx, "expired", "token expired %.0f seconds ago", now - exp);
-    if (claim_number(claims, "iat", &iat) && exp - iat > INSPECT_LONG_LIFETIME)
+    if (claim_number(r, "iat", &iat) && exp - iat > INSPECT_LONG_LIFETIME)
         add_finding(ctx, "long-lifetime", "lifetime exp - iat is %.0f seconds, over one hour",
                     exp - iat);
 }
 
 /* RFC 8725 3.8, 3.9: without iss and aud, a token for one service is accepted by another. */
-static void check_claims(struct inspect_ctx *ctx, const struct js_object *claims)
+static void check_claims(struct inspect_ctx *ctx, const jwg_result *r)
 {
-    if (js_find(claims, "iss") == NULL)
+    if (!has_member(r, JWG_PART_CLAIMS, "iss"))
         add_finding(ctx, "no-iss", "claims have no \"iss\"");
-    if (js_find(claims, "aud") == NULL)
+    if (!has_member(r, JWG_PART_CLAIMS, "aud"))
         add_finding(ctx, "no-aud", "claims have no \"aud\": any service may accept the token");
-    check_times(ctx, claims);
+    check_times(ctx, r);
 }
 
-/* RFC 7515 5.2: verifiers disagree on which duplicate wins, so duplicates hide values. */
-static void check_duplicates(struct inspect_ctx *ctx, const struct js_object *obj, const char *part)
+static void find_all(struct inspect_ctx *ctx, const jwg_result *r)
 {
-    for (size_t i = 0; i < obj->count; i++) {
-        for (size_t j = i + 1; j < obj->count; j++) {
-            const struct js_member *a = &obj->members[i];
-            const struct js_member *b = &obj->members[j];
-
-            if (a->name_len == b->name_len && memcmp(a->name, b->name, a->name_len) == 0) {
-                add_finding(ctx, "duplicate-member", "%s has a member name twice", part);
-                return;
-            }
-        }
-    }
+    check_alg(ctx, r);
+    check_embedded_keys(ctx, r);
+    check_kid(ctx, r);
+    check_claims(ctx, r);
 }
 
-static void find_all(struct inspect_ctx *ctx, const struct segment *header,
-                     const struct segment *claims)
-{
-    check_alg(ctx, &header->obj);
-    check_embedded_keys(ctx, &header->obj);
-    check_kid(ctx, &header->obj);
-    check_claims(ctx, &claims->obj);
-    check_duplicates(ctx, &header->obj, "header");
-    check_duplicates(ctx, &claims->obj, "claims");
-    if (header->padded || claims->padded)
-        add_finding(ctx, "base64url-padding", "a segment has '=' padding (RFC 7515 2 forbids it)");
-}
-
-/* Decodes one segment and scans it as a JSON object; prints why not on failure. */
-static bool decode_segment(const char *text, size_t len, const char *part, struct segment *out)
-{
-    if (!cli_b64url_decode(text, len, &out->text, &out->len, &out->padded)) {
-        cli_error("segment is not base64url", part, "give a compact JWS: HEADER.CLAIMS.SIGNATURE");
-        return false;
-    }
-    if (!js_scan_object(out->text, out->len, JWG_MAX_JSON_DEPTH, &out->obj)) {
-        cli_error("segment is not a JSON object", part, "give a JWT, not an opaque-payload JWS");
-        return false;
-    }
-    return true;
-}
-
-/* Splits HEADER.CLAIMS.SIGNATURE; the signature is only counted, never decoded or shown. */
-static bool split_token(const char *token, size_t len, size_t dots[2])
+/* Returns the number of '.' in the token, so that a JWE (four dots) can be named. */
+static size_t count_dots(const char *token, size_t len)
 {
     size_t count = 0;
 
-    for (size_t i = 0; i < len; i++) {
-        if (token[i] != '.')
-            continue;
-        if (count < 2)
-            dots[count] = i;
-        count++;
-    }
-    if (count != 2) {
-        char value[32];
-
-        snprintf(value, sizeof(value), "%zu segments", count + 1);
-        cli_error("not a compact JWS", value,
-                  count == 4 ? "a JWE is encrypted and cannot be inspected"
-                             : "give HEADER.CLAIMS.SIGNATURE");
-        return false;
-    }
-    return true;
+    for (size_t i = 0; i < len; i++)
+        count += token[i] == '.' ? 1u : 0u;
+    return count;
 }
 
-/* Writes a decoded part as JSON: the text itself when it is valid UTF-8, else a string. */
-static void print_json_part(const struct segment *seg)
+/* Returns what the user can do about a decoding error. */
+static const char *undecodable_todo(jwg_err rc, const char *token, size_t len)
 {
-    if (cli_utf8_valid(seg->text, seg->len))
-        cli_json_compact(stdout, seg->text, seg->len);
-    else
-        cli_json_string(stdout, seg->text, seg->len);
+    switch (rc) {
+    case JWG_ERR_TOKEN_TOO_LARGE:
+        return "no verifier accepts a token over 65536 bytes";
+    case JWG_ERR_TOKEN_SEGMENTS:
+        return count_dots(token, len) == 4 ? "a JWE (five segments) is encrypted and cannot be inspected"
+                                           : "give a compact JWS: HEADER.CLAIMS.SIGNATURE";
+    case JWG_ERR_BASE64URL:
+        return "segments must be base64url without padding or whitespace (RFC 7515 2)";
+    case JWG_ERR_JSON_NOT_OBJECT:
+        return "header and claims must be JSON objects; an opaque-payload JWS cannot be inspected";
+    case JWG_ERR_JSON_DUPLICATE:
+        return "verifiers disagree on which duplicate member wins, so no verifier should accept it "
+               "(RFC 7515 5.2)";
+    default:
+        return "header and claims must be strict JSON (RFC 8259)";
+    }
 }
 
-static void print_json_report(const struct inspect_ctx *ctx, const struct segment *header,
-                              const struct segment *claims, size_t sig_len)
+/* Prints why the strict decoder rejected the token; the value is the error name, never token bytes. */
+static void report_undecodable(jwg_err rc, const jwg_result *r, const char *token, size_t len)
 {
+    cli_error_detail("token is not decodable", jwg_err_name(rc), undecodable_todo(rc, token, len),
+                     jwg_result_detail(r));
+}
+
+/* Returns the length of the signature segment in characters; its content is never printed. */
+static size_t signature_length(const char *token, size_t len)
+{
+    size_t i = len;
+
+    while (i > 0 && token[i - 1] != '.')
+        i--;
+    return len - i;
+}
+
+/* Writes header and claims JSON text; the decoder has checked that both are UTF-8 JSON objects. */
+static void print_json_report(const struct inspect_ctx *ctx, const jwg_result *r, size_t sig_len)
+{
+    const char *text;
+    size_t len;
+
     fputs("{\"verified\":false,\"header\":", stdout);
-    print_json_part(header);
+    if (jwg_result_json(r, JWG_PART_HEADER, &text, &len) == JWG_OK)
+        cli_json_compact(stdout, text, len);
     fputs(",\"claims\":", stdout);
-    print_json_part(claims);
+    if (jwg_result_json(r, JWG_PART_CLAIMS, &text, &len) == JWG_OK)
+        cli_json_compact(stdout, text, len);
     printf(",\"signature_length\":%zu,\"findings\":[", sig_len);
     for (size_t i = 0; i < ctx->finding_count; i++) {
         printf("%s{\"id\":", i > 0 ? "," : "");
@@ -297,15 +270,23 @@ static void print_json_report(const struct inspect_ctx *ctx, const struct segmen
     fputs("]}\n", stdout);
 }
 
-static void print_text_report(const struct inspect_ctx *ctx, const struct segment *header,
-                              const struct segment *claims, size_t sig_len)
+static void print_part(const jwg_result *r, jwg_part part, const char *label)
+{
+    const char *text;
+    size_t len;
+
+    fputs(label, stdout);
+    if (jwg_result_json(r, part, &text, &len) == JWG_OK)
+        cli_print_safe(stdout, text, len);
+    fputc('\n', stdout);
+}
+
+static void print_text_report(const struct inspect_ctx *ctx, const jwg_result *r, size_t sig_len)
 {
     fputs("UNVERIFIED: the signature was NOT checked; do not trust these values.\n", stdout);
-    fputs("header: ", stdout);
-    cli_print_safe(stdout, header->text, header->len);
-    fputs("\nclaims: ", stdout);
-    cli_print_safe(stdout, claims->text, claims->len);
-    printf("\nsignature: %zu base64url characters (not shown)\n", sig_len);
+    print_part(r, JWG_PART_HEADER, "header: ");
+    print_part(r, JWG_PART_CLAIMS, "claims: ");
+    printf("signature: %zu base64url characters (not shown)\n", sig_len);
     if (ctx->finding_count == 0) {
         fputs("findings: none\n", stdout);
         return;
@@ -320,30 +301,26 @@ static void print_text_report(const struct inspect_ctx *ctx, const struct segmen
 
 static int inspect_token(struct inspect_ctx *ctx, const char *token, size_t len)
 {
-    struct segment *parts = calloc(2, sizeof(*parts));
-    size_t dots[2];
-    int status = CLI_EXIT_USAGE;
+    jwg_result *r = NULL;
+    jwg_err rc = jwg_decode_unverified(token, len, &r);
 
-    if (parts == NULL) {
-        cli_error("out of memory", "inspect", "free memory and retry");
+    if (r == NULL) {
+        cli_error("cannot decode the token", jwg_err_name(rc), "free memory and retry");
         return CLI_EXIT_USAGE;
     }
-    if (!split_token(token, len, dots) || !decode_segment(token, dots[0], "header", &parts[0]) ||
-        !decode_segment(token + dots[0] + 1, dots[1] - dots[0] - 1, "claims", &parts[1]))
-        goto out;
+    if (rc != JWG_OK) {
+        report_undecodable(rc, r, token, len);
+        jwg_result_free(r);
+        return CLI_EXIT_USAGE;
+    }
 
-    find_all(ctx, &parts[0], &parts[1]);
+    find_all(ctx, r);
     if (ctx->json)
-        print_json_report(ctx, &parts[0], &parts[1], len - dots[1] - 1);
+        print_json_report(ctx, r, signature_length(token, len));
     else
-        print_text_report(ctx, &parts[0], &parts[1], len - dots[1] - 1);
-    status = ctx->finding_count == 0 ? CLI_EXIT_OK : CLI_EXIT_REJECTED;
-
-out:
-    free(parts[0].text);
-    free(parts[1].text);
-    free(parts);
-    return status;
+        print_text_report(ctx, r, signature_length(token, len));
+    jwg_result_free(r);
+    return ctx->finding_count == 0 ? CLI_EXIT_OK : CLI_EXIT_REJECTED;
 }
 
 int cli_cmd_inspect(int argc, char **argv)

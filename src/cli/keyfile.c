@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "jsonscan.h"
 
 enum key_format {
     KEY_PEM_PUBLIC,  /* -----BEGIN PUBLIC KEY----- */
@@ -70,12 +69,23 @@ static bool key_rejected(const jwg_keyset *ks, const char *path, jwg_err rc, con
     return false;
 }
 
-/* Returns true when the JWK in `buf` has a private member ("d" for RSA, EC and OKP). */
-static bool jwk_is_private(const char *buf, size_t len)
+/*
+ * Returns true when the JWK in `buf` loads as an RSA, EC or OKP private key.
+ * The library reads it into a scratch set, so the command parses no JSON of
+ * its own. An HMAC secret is not counted: verifying with it needs the secret.
+ */
+static bool jwk_has_private_key(const char *buf, size_t len)
 {
-    struct js_object obj;
+    jwg_keyset *probe = NULL;
+    char algs[128];
+    bool private_key = false;
 
-    return js_scan_object(buf, len, JWG_MAX_JSON_DEPTH, &obj) && js_find(&obj, "d") != NULL;
+    if (jwg_keyset_new(&probe) == JWG_OK && jwg_keyset_add_jwk(probe, buf, len) == JWG_OK &&
+        jwg_keyset_is_private(probe, 0) == 1 &&
+        jwg_keyset_algs(probe, 0, algs, sizeof(algs)) == JWG_OK)
+        private_key = strncmp(algs, "HS", 2) != 0;
+    jwg_keyset_free(probe);
+    return private_key;
 }
 
 /* A key file to load and its loader; `alg` and `kid` may be NULL. */
@@ -118,7 +128,7 @@ static bool load_public(const struct load_request *req, const char *buf, size_t 
         rc = jwg_keyset_add_pem_cert(ks, buf, len, NULL, NULL);
         break;
     case KEY_JWK:
-        if (jwk_is_private(buf, len)) {
+        if (jwk_has_private_key(buf, len)) {
             cli_error("private JWK given to --key", path,
                       "pass the public JWK (without \"d\"), for example from keygen --out-jwks");
             return false;

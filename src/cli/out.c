@@ -55,21 +55,6 @@ static size_t utf8_sequence_len(const unsigned char *s, size_t len)
     return need;
 }
 
-bool cli_utf8_valid(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-
-    while (i < len) {
-        size_t n = utf8_sequence_len(p + i, len - i);
-
-        if (n == 0)
-            return false;
-        i += n;
-    }
-    return true;
-}
-
 void cli_json_string(FILE *f, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -30,6 +30,9 @@ NO_ISS=$(tok '{"alg":"RS256"}' "{\"aud\":\"b\",\"exp\":$((NOW + 600))}")
 LONG=$(tok '{"alg":"RS256"}' "{\"iss\":\"a\",\"aud\":\"b\",\"iat\":$NOW,\"exp\":$((NOW + 7200))}")
 DUP=$(tok '{"alg":"RS256","alg":"none"}' "$GOOD_CLAIMS")
 ESCAPED=$(tok '{"\u0061lg":"none"}' "$GOOD_CLAIMS")
+UNSECURED="$(b64 '{"alg":"none"}').$(b64 "$GOOD_CLAIMS")."
+# {"alg":"none"} is 14 bytes, so standard base64 pads it with one '='.
+PADDED="$(b64 '{"alg":"none"}')=.$(b64 "$GOOD_CLAIMS").c2ln"
 I="inspect --now $((NOW + 60))"
 
 check_table <<EOF
@@ -50,12 +53,15 @@ $I \$NO_AUD                 | 1 | no-aud                  | missing aud
 $I \$NO_ISS                 | 1 | no-iss                  | missing iss
 $I \$LONG                   | 1 | long-lifetime           | two-hour lifetime
 inspect --now $((NOW + 601)) \$CLEAN | 1 | expired        | expired at --now
-$I \$DUP                    | 1 | duplicate-member        | duplicate alg
-$I abc                      | 2 | not a compact JWS       | one segment
+$I \$UNSECURED              | 1 | alg-none                | unsecured, empty signature
+$I \$DUP                    | 2 | JWG_ERR_JSON_DUPLICATE  | duplicate alg
+$I \$DUP                    | 2 | appears twice           | duplicate alg detail
+$I \$PADDED                 | 2 | JWG_ERR_BASE64URL       | padded header
+$I abc                      | 2 | JWG_ERR_TOKEN_SEGMENTS  | one segment
 $I a.b.c.d.e                | 2 | JWE                     | five segments
-$I !!!.e30.x                | 2 | not base64url           | bad base64url
-$I \$(b64 '[1]').e30.x      | 2 | not a JSON object       | header is an array
-$I \$(b64 '{"a":}').e30.x   | 2 | not a JSON object       | header is invalid JSON
+$I !!!.e30.x                | 2 | JWG_ERR_BASE64URL       | bad base64url
+$I \$(b64 '[1]').e30.x      | 2 | JWG_ERR_JSON_NOT_OBJECT | header is an array
+$I \$(b64 '{"a":}').e30.x   | 2 | JWG_ERR_JSON_SYNTAX     | header is invalid JSON
 $I --json \$NONE            | 1 | "id":"alg-none"         | json finding
 EOF
 

@@ -11,7 +11,8 @@ printf 'not a key\n' > "$WORK/garbage.pem"
 printf -- '-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n' > "$WORK/pkcs1.pem"
 printf -- '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n' > "$WORK/broken-public.pem"
 printf -- '-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n' > "$WORK/crl.pem"
-printf '{"kty":"EC","crv":"P-256","x":"a","y":"b","d":"c"}' > "$WORK/private.jwk"
+cp "$SRC/tests/data/keys/cookbook/3_2.ec_private_key.json" "$WORK/private.jwk"
+printf '{"kty":"oct","k":"%s"}' "$(base64 -w0 < "$HMAC" | tr '+/' '-_' | tr -d '=')" > "$WORK/secret.jwk"
 printf 'tiny-secret-value' > "$WORK/weak.secret"
 head -c 2000000 /dev/zero > "$WORK/huge.pem"
 V="verify --iss \$ISS --aud \$AUD --now $NOW"
@@ -20,6 +21,7 @@ check_table <<EOF
 $V --key \$KEYS/rsa-private.pem \$TOK      | 2 | private key given to --key | private PEM to --key
 $V --key \$WORK/pkcs1.pem \$TOK            | 2 | private key given to --key | PKCS#1 private PEM to --key
 $V --key \$WORK/private.jwk \$TOK          | 2 | private JWK given to --key | private JWK to --key
+$V --key \$WORK/secret.jwk \$TOK           | 0 | -                          | HMAC secret JWK to --key
 $V --key \$WORK/garbage.pem \$TOK          | 2 | not a PEM or JWK file      | no armour, no JSON
 $V --key \$WORK/crl.pem \$TOK              | 2 | unsupported PEM label      | foreign PEM label
 $V --key \$WORK/broken-public.pem \$TOK    | 2 | key rejected               | corrupt public key
