@@ -50,6 +50,14 @@
 extern "C" {
 #endif
 
+/*
+ * The library is built with -fvisibility=hidden; every function declared in
+ * this header, and nothing else, is exported from the shared object.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility push(default)
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define JWG_WARN_UNUSED __attribute__((warn_unused_result))
 #else
@@ -501,6 +509,10 @@ JWG_WARN_UNUSED jwg_err jwg_signer_sign_at(const jwg_signer *s, int64_t now, cha
 /* Signs opaque bytes as a compact JWS (no claims are added). */
 JWG_WARN_UNUSED jwg_err jwg_signer_sign_jws(const jwg_signer *s, const uint8_t *payload,
                                             size_t payload_len, char **out, size_t *out_len);
+
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }
