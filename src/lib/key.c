@@ -2,7 +2,7 @@
  * key.c: one key. Classifies an OpenSSL key or an HMAC secret, rejects weak
  * and unsupported keys, binds the admitted algorithms and computes the
  * RFC 7638 thumbprint, so that every loader (PEM, certificate, JWK) applies
- * the same rules.
+ * the same rules (key_checks.c holds the RSA and EdDSA public-key checks).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 
+#include "key_checks.h"
 #include "keys_internal.h"
 
 /* Room for the thumbprint input of the largest key: an 8192-bit modulus or a 1024-byte secret. */
@@ -254,6 +255,7 @@ static jwg_err classify_rsa(jwg_key *k, EVP_PKEY *pkey, char *detail, size_t det
                        bits, JWG_RSA_MAX_BITS);
         return JWG_ERR_KEY_UNSUPPORTED;
     }
+    JWG_TRY(jwg_key_check_rsa(pkey, detail, detail_len));
 
     k->algs = JWG_ALGS_RSA;
     k->sig_len = (size_t)EVP_PKEY_get_size(pkey);
@@ -317,7 +319,7 @@ static jwg_err classify_pkey(jwg_key *k, EVP_PKEY *pkey, char *detail, size_t de
         k->kty = JWG_KTY_OKP;
         k->algs = JWG_ALG_BIT(JWG_ALG_EDDSA);
         k->sig_len = EVP_PKEY_is_a(pkey, "ED448") ? 114 : 64;
-        return JWG_OK;
+        return jwg_key_check_eddsa(pkey, detail, detail_len);
     }
 
     /* RSA-PSS restricted keys, DSA, X25519 and the like sign nothing a JWT uses. */
