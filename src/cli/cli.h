@@ -68,13 +68,6 @@ bool cli_read_stream(FILE *f, const char *name, size_t cap, char **out, size_t *
 /* Wipes and frees a buffer from cli_read_file() or cli_read_stream(). */
 void cli_buf_free(char *buf, size_t len);
 
-/*
- * Writes `len` bytes to a new file with permission bits `mode` (such as
- * 0600), never following a symlink. An existing file is an error unless
- * `force` is true; an overwritten file gets `mode` too.
- */
-bool cli_write_file(const char *path, const void *data, size_t len, unsigned mode, bool force);
-
 /* Parses a decimal integer in [min, max]; prints the error for `option` and returns false. */
 bool cli_parse_int64(const char *option, const char *text, int64_t min, int64_t max, int64_t *out);
 

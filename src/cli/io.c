@@ -1,14 +1,10 @@
 /*
- * io.c: bounded file and stream reading, private file writing, and number
- * parsing for the command.
+ * io.c: bounded file and stream reading, and number parsing for the command.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -72,45 +68,6 @@ bool cli_read_file(const char *path, size_t cap, char **out, size_t *out_len)
         *out_len = 0;
         ok = false;
     }
-    return ok;
-}
-
-/* Writes all `len` bytes to `fd`, retrying short writes. */
-static bool write_all(int fd, const unsigned char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
-bool cli_write_file(const char *path, const void *data, size_t len, unsigned mode, bool force)
-{
-    int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
-    int fd = open(path, flags, (mode_t)mode);
-    bool ok;
-
-    if (fd < 0) {
-        if (errno == EEXIST)
-            cli_error("file exists", path, "choose another path or pass --force to overwrite");
-        else
-            cli_error("cannot create file", path, strerror(errno));
-        return false;
-    }
-
-    /* An overwritten file keeps its old mode unless it is set again. */
-    ok = fchmod(fd, (mode_t)mode) == 0 && write_all(fd, data, len);
-    if (close(fd) != 0)
-        ok = false;
-    if (!ok)
-        cli_error("cannot write file", path, strerror(errno));
     return ok;
 }
 

@@ -1,14 +1,15 @@
 /*
  * keygen.c: `jwtguard keygen`, which generates a signing key and writes the
- * private part (mode 0600) and the public JWK set.
+ * private part (mode 0600) and the public JWK set, both or neither.
  */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "opts.h"
+#include "outfile.h"
 
 struct keygen_ctx {
     const char *alg;
@@ -47,15 +48,8 @@ static const struct opt_spec keygen_spec = {
     CLI_ARRAY_LEN(keygen_rows),
     0};
 
-static bool path_exists(const char *path)
-{
-    struct stat st;
-
-    return lstat(path, &st) == 0;
-}
-
-/* Checks the options before generating, so that no file is half written. */
-static bool check_outputs(const struct keygen_ctx *ctx, bool symmetric)
+/* Checks the options before generating. */
+static bool check_options(const struct keygen_ctx *ctx, bool symmetric)
 {
     if (ctx->alg == NULL || ctx->out_private == NULL) {
         cli_error("missing option", ctx->alg == NULL ? "--alg" : "--out-private",
@@ -70,37 +64,73 @@ static bool check_outputs(const struct keygen_ctx *ctx, bool symmetric)
         cli_error("missing option", "--out-jwks", "give the file for the public JWK set");
         return false;
     }
-    if (ctx->force)
-        return true;
-    for (int i = 0; i < 2; i++) {
-        const char *path = i == 0 ? ctx->out_private : ctx->out_jwks;
+    return true;
+}
 
-        if (path != NULL && path_exists(path)) {
-            cli_error("file exists", path, "choose another path or pass --force to overwrite");
+/*
+ * Checks the output paths before anything is written: both resolvable, two
+ * different files (the JWK set would otherwise replace the private key), and
+ * not existing unless --force.
+ */
+static bool check_outputs(const struct keygen_ctx *ctx, struct outfile *out, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (!outfile_resolve(&out[i]))
+            return false;
+    }
+    if (count == 2 && outfile_same(&out[0], &out[1])) {
+        cli_error("outputs must differ", ctx->out_jwks,
+                  "give --out-private and --out-jwks different files");
+        return false;
+    }
+    for (size_t i = 0; i < count && !ctx->force; i++) {
+        if (out[i].exists) {
+            cli_error("file exists", out[i].path,
+                      "choose another path or pass --force to overwrite");
             return false;
         }
     }
     return true;
 }
 
-/* Writes the public JWK set as a text file, ending in a newline. */
-static bool write_jwks(const struct keygen_ctx *ctx, const char *jwks, size_t len)
+/* Stages the public JWK set as a text file, ending in a newline. */
+static bool stage_jwks(struct outfile *f, const char *jwks, size_t len)
 {
     char *text = malloc(len + 1);
     bool ok;
 
     if (text == NULL) {
-        cli_error("out of memory writing", ctx->out_jwks, "free memory and retry");
+        cli_error("out of memory writing", f->path, "free memory and retry");
         return false;
     }
     memcpy(text, jwks, len);
     text[len] = '\n';
-    ok = cli_write_file(ctx->out_jwks, text, len + 1, 0644, ctx->force);
+    ok = outfile_stage(f, text, len + 1, 0644);
     free(text);
     return ok;
 }
 
-static int generate(const struct keygen_ctx *ctx)
+/*
+ * Renames the staged files into place, the private key first. When the JWK
+ * set then fails, the new private key is removed so that no half pair is
+ * left.
+ * NOTE: with --force an old private key at that path is already replaced by
+ * then and is lost; only a rename failing between two staged files in
+ * existing directories leads there.
+ */
+static bool commit_outputs(const struct keygen_ctx *ctx, struct outfile *out, size_t count)
+{
+    if (!outfile_commit(&out[0], ctx->force))
+        return false;
+    if (count == 2 && !outfile_commit(&out[1], ctx->force)) {
+        (void)unlink(out[0].path);
+        return false;
+    }
+    return true;
+}
+
+/* Generates the key and writes `count` outputs: both files, or neither. */
+static int generate(const struct keygen_ctx *ctx, struct outfile *out, size_t count)
 {
     uint8_t *priv = NULL;
     size_t priv_len = 0;
@@ -116,16 +146,16 @@ static int generate(const struct keygen_ctx *ctx)
         return CLI_EXIT_USAGE;
     }
 
-    ok = cli_write_file(ctx->out_private, priv, priv_len, 0600, ctx->force);
+    ok = outfile_stage(&out[0], priv, priv_len, 0600);
     jwg_free(priv, priv_len);
-    if (ok && jwks != NULL)
-        ok = write_jwks(ctx, jwks, jwks_len);
+    if (ok && count == 2)
+        ok = stage_jwks(&out[1], jwks, jwks_len);
     jwg_free(jwks, jwks_len);
-    if (!ok)
+    if (!ok || !commit_outputs(ctx, out, count))
         return CLI_EXIT_USAGE;
 
     fprintf(stderr, "jwtguard: wrote %s (mode 0600)\n", ctx->out_private);
-    if (ctx->out_jwks != NULL)
+    if (count == 2)
         fprintf(stderr, "jwtguard: wrote %s\n", ctx->out_jwks);
     return CLI_EXIT_OK;
 }
@@ -133,12 +163,24 @@ static int generate(const struct keygen_ctx *ctx)
 int cli_cmd_keygen(int argc, char **argv)
 {
     struct keygen_ctx ctx = {0};
+    struct outfile out[2] = {{0}, {0}};
+    size_t count;
     size_t operand_count = 0;
+    int status = CLI_EXIT_USAGE;
     enum opt_status parsed = opts_parse(&keygen_spec, argc, argv, &ctx, NULL, &operand_count);
 
     if (parsed != OPT_OK)
         return parsed == OPT_HELP ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    if (!check_outputs(&ctx, ctx.alg != NULL && strncmp(ctx.alg, "HS", 2) == 0))
+    if (!check_options(&ctx, ctx.alg != NULL && strncmp(ctx.alg, "HS", 2) == 0))
         return CLI_EXIT_USAGE;
-    return generate(&ctx);
+
+    out[0].path = ctx.out_private;
+    out[1].path = ctx.out_jwks;
+    count = ctx.out_jwks != NULL ? 2 : 1;
+    if (check_outputs(&ctx, out, count))
+        status = generate(&ctx, out, count);
+
+    outfile_discard(&out[0]);
+    outfile_discard(&out[1]);
+    return status;
 }
