@@ -1,6 +1,7 @@
 /*
  * main.c: the jwtguard command's entry point and subcommand dispatch table.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "cli.h"
@@ -59,7 +60,8 @@ static int run_help(int argc, char **argv)
     return cmd->run(2, help_argv);
 }
 
-int main(int argc, char **argv)
+/* Runs the command line's subcommand, help or version request and returns the exit status. */
+static int dispatch(int argc, char **argv)
 {
     const struct command *cmd;
 
@@ -84,4 +86,34 @@ int main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     return cmd->run(argc - 1, argv + 1);
+}
+
+/*
+ * Flushes and closes standard output, and returns exit 2 when a write failed,
+ * because a token, payload or verdict lost to a full disk must not look like
+ * success. Exit 1 becomes 2 as well, since a rejection or findings report
+ * that was not written is an I/O error.
+ */
+static int finish_stdout(int status)
+{
+    int err = 0;
+
+    if (fflush(stdout) != 0)
+        err = errno;
+    else if (ferror(stdout))
+        /* NOTE: the write failed earlier, while printing, so later calls may have
+         * changed errno since. EIO is reported when errno is 0. */
+        err = errno != 0 ? errno : EIO;
+    if (fclose(stdout) != 0 && err == 0)
+        err = errno;
+    if (err == 0)
+        return status;
+
+    cli_error("writing standard output failed", strerror(err), "check the disk or pipe");
+    return CLI_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    return finish_stdout(dispatch(argc, argv));
 }
