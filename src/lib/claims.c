@@ -3,12 +3,18 @@
  * required claims. Every time value is attacker-chosen, so all arithmetic
  * saturates instead of overflowing.
  */
+#include <string.h>
+
 #include "verify_internal.h"
+
+/* Packs a 3-byte member name into one integer, so that a switch can classify it. */
+#define NAME3(a, b, c) (((uint32_t)(a) << 16) | ((uint32_t)(b) << 8) | (uint32_t)(c))
 
 /* The inputs every claim check reads. */
 typedef struct claim_ctx {
     const struct jwg_policy *p;
     const jwg_json_doc *doc;
+    jwg_names names;
     int64_t now;
     char *detail;
     size_t detail_len;
@@ -36,6 +42,60 @@ int64_t jwg_sat_sub(int64_t a, int64_t b)
     return r;
 }
 
+/* Returns the registered name that `s` (length `n`, unescaped) spells, or JWG_NAME_COUNT. */
+static jwg_name name_lookup(const uint8_t *s, size_t n)
+{
+    if (n == 4)
+        return memcmp(s, "crit", 4) == 0 ? JWG_NAME_CRIT : JWG_NAME_COUNT;
+    if (n != 3)
+        return JWG_NAME_COUNT;
+
+    switch (NAME3(s[0], s[1], s[2])) {
+    case NAME3('a', 'l', 'g'): return JWG_NAME_ALG;
+    case NAME3('k', 'i', 'd'): return JWG_NAME_KID;
+    case NAME3('t', 'y', 'p'): return JWG_NAME_TYP;
+    case NAME3('c', 't', 'y'): return JWG_NAME_CTY;
+    case NAME3('j', 'k', 'u'): return JWG_NAME_JKU;
+    case NAME3('x', '5', 'u'): return JWG_NAME_X5U;
+    case NAME3('j', 'w', 'k'): return JWG_NAME_JWK;
+    case NAME3('x', '5', 'c'): return JWG_NAME_X5C;
+    case NAME3('e', 'x', 'p'): return JWG_NAME_EXP;
+    case NAME3('n', 'b', 'f'): return JWG_NAME_NBF;
+    case NAME3('i', 'a', 't'): return JWG_NAME_IAT;
+    case NAME3('i', 's', 's'): return JWG_NAME_ISS;
+    case NAME3('a', 'u', 'd'): return JWG_NAME_AUD;
+    default: return JWG_NAME_COUNT;
+    }
+}
+
+/* Classifies member name node `idx`, unescaping it first when it has an escape. */
+static jwg_name name_of(const jwg_json_doc *doc, size_t idx)
+{
+    const jwg_json_node *n = &doc->nodes[idx];
+    if ((n->flags & JWG_JSON_HAS_ESCAPE) == 0)
+        return name_lookup(doc->src + n->start, n->len);
+
+    /* A name that does not fit is longer than every registered one. */
+    char buf[8];
+    size_t len;
+    if (jwg_json_string_copy(doc, idx, buf, sizeof(buf), &len) != JWG_OK)
+        return JWG_NAME_COUNT;
+    return name_lookup((const uint8_t *)buf, len);
+}
+
+void jwg_names_index(const jwg_json_doc *doc, jwg_names *out)
+{
+    const jwg_json_node *nodes = doc->nodes;
+    size_t end = nodes[0].next;
+
+    memset(out, 0, sizeof(*out));
+    for (size_t name = 1; name < end; name = nodes[name + 1].next) {
+        jwg_name id = name_of(doc, name);
+        if (id != JWG_NAME_COUNT)
+            out->idx[id] = (uint32_t)(name + 1);
+    }
+}
+
 static jwg_err fail(const claim_ctx *c, jwg_err err, const char *name, const char *what)
 {
     jwg_detail_set(c->detail, c->detail_len, "claim \"%s\" %s", name, what);
@@ -43,12 +103,13 @@ static jwg_err fail(const claim_ctx *c, jwg_err err, const char *name, const cha
 }
 
 /* Reads NumericDate claim `name` (RFC 7519 2); `required` makes absence JWG_ERR_CLAIM_MISSING. */
-static jwg_err read_date(const claim_ctx *c, const char *name, bool required, date_claim *out)
+static jwg_err read_date(const claim_ctx *c, jwg_name id, const char *name, bool required,
+                         date_claim *out)
 {
     out->present = false;
     out->value = 0;
 
-    size_t idx = jwg_json_find(c->doc, 0, name);
+    size_t idx = c->names.idx[id];
     if (idx == 0) {
         if (required)
             return fail(c, JWG_ERR_CLAIM_MISSING, name, "is required but missing");
@@ -65,7 +126,7 @@ static jwg_err read_date(const claim_ctx *c, const char *name, bool required, da
 static jwg_err check_exp(const claim_ctx *c, date_claim *exp)
 {
     bool required = (c->p->checks & JWG_CHECK_EXP) != 0 || c->p->max_lifetime > 0;
-    JWG_TRY(read_date(c, "exp", required, exp));
+    JWG_TRY(read_date(c, JWG_NAME_EXP, "exp", required, exp));
 
     if (exp->present && c->now >= jwg_sat_add(exp->value, c->p->leeway))
         return fail(c, JWG_ERR_EXPIRED, "exp", "is in the past: the token has expired");
@@ -76,7 +137,7 @@ static jwg_err check_exp(const claim_ctx *c, date_claim *exp)
 static jwg_err check_nbf(const claim_ctx *c)
 {
     date_claim nbf;
-    JWG_TRY(read_date(c, "nbf", false, &nbf));
+    JWG_TRY(read_date(c, JWG_NAME_NBF, "nbf", false, &nbf));
 
     if (nbf.present && jwg_sat_add(c->now, c->p->leeway) < nbf.value)
         return fail(c, JWG_ERR_NOT_YET_VALID, "nbf", "is in the future: the token is not valid yet");
@@ -88,7 +149,7 @@ static jwg_err check_iat(const claim_ctx *c, const date_claim *exp)
 {
     const struct jwg_policy *p = c->p;
     date_claim iat;
-    JWG_TRY(read_date(c, "iat", p->max_lifetime > 0 || p->max_age > 0, &iat));
+    JWG_TRY(read_date(c, JWG_NAME_IAT, "iat", p->max_lifetime > 0 || p->max_age > 0, &iat));
     if (!iat.present)
         return JWG_OK;
 
@@ -119,7 +180,7 @@ static jwg_err check_iss(const claim_ctx *c)
     if ((c->p->checks & JWG_CHECK_ISS) == 0)
         return JWG_OK;
 
-    size_t idx = jwg_json_find(c->doc, 0, "iss");
+    size_t idx = c->names.idx[JWG_NAME_ISS];
     if (idx == 0)
         return fail(c, JWG_ERR_CLAIM_MISSING, "iss", "is required but missing");
     if (c->doc->nodes[idx].type != JWG_JSON_STRING)
@@ -159,7 +220,7 @@ static jwg_err check_aud(const claim_ctx *c)
     if ((c->p->checks & JWG_CHECK_AUD) == 0)
         return JWG_OK;
 
-    size_t idx = jwg_json_find(c->doc, 0, "aud");
+    size_t idx = c->names.idx[JWG_NAME_AUD];
     if (idx == 0)
         return fail(c, JWG_ERR_CLAIM_MISSING, "aud", "is required but missing");
 
@@ -190,9 +251,10 @@ static jwg_err check_required(const claim_ctx *c)
 jwg_err jwg_claims_check(const struct jwg_policy *p, const jwg_json_doc *doc, int64_t now,
                          char *detail, size_t detail_len)
 {
-    claim_ctx c = {p, doc, now, detail, detail_len};
+    claim_ctx c = {.p = p, .doc = doc, .now = now, .detail = detail, .detail_len = detail_len};
     date_claim exp;
 
+    jwg_names_index(doc, &c.names);
     JWG_TRY(check_exp(&c, &exp));
     JWG_TRY(check_nbf(&c));
     JWG_TRY(check_iat(&c, &exp));

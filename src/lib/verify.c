@@ -31,6 +31,7 @@ struct verify_ctx {
     size_t seg_len[3];
     jwg_result *r;
     jwg_alg_id alg;
+    jwg_names hdr;           /* the header's registered members, set by parse_header */
     uint8_t *sig;            /* decoded signature, in the arena */
     size_t sig_cap;
     size_t candidates[JWG_MAX_KEYS];
@@ -315,13 +316,11 @@ static jwg_err decode_part(verify_ctx *c, jwg_part part, const char *seg, size_t
 static jwg_err parse_header(verify_ctx *c)
 {
     size_t cap = decoded_cap(c->seg_len[0]);
-    return decode_part(c, JWG_PART_HEADER, c->seg[0], c->seg_len[0], c->r->part[0].text, cap,
-                       jwg_json_nodes_max(cap), "header");
-}
+    JWG_TRY(decode_part(c, JWG_PART_HEADER, c->seg[0], c->seg_len[0], c->r->part[0].text, cap,
+                        jwg_json_nodes_max(cap), "header"));
 
-static size_t header_find(const verify_ctx *c, const char *name)
-{
-    return jwg_json_find(&c->r->part[JWG_PART_HEADER].doc, 0, name);
+    jwg_names_index(&c->r->part[JWG_PART_HEADER].doc, &c->hdr);
+    return JWG_OK;
 }
 
 static uint8_t header_type(const verify_ctx *c, size_t idx)
@@ -332,7 +331,7 @@ static uint8_t header_type(const verify_ctx *c, size_t idx)
 /* RFC 7515 4.1.1 and RFC 8725 3.1: the token's alg only selects within the allow-list. */
 static jwg_err check_alg(verify_ctx *c)
 {
-    size_t idx = header_find(c, "alg");
+    size_t idx = c->hdr.idx[JWG_NAME_ALG];
     if (idx == 0 || header_type(c, idx) != JWG_JSON_STRING)
         return step_fail(c, JWG_ERR_ALG_MISSING, "header has no \"alg\" string");
 
@@ -379,7 +378,7 @@ static bool is_registered_header(const jwg_json_doc *doc, size_t idx)
 static jwg_err check_crit(verify_ctx *c)
 {
     const jwg_json_doc *doc = &c->r->part[JWG_PART_HEADER].doc;
-    size_t idx = header_find(c, "crit");
+    size_t idx = c->hdr.idx[JWG_NAME_CRIT];
     if (idx == 0)
         return JWG_OK;
 
@@ -398,9 +397,9 @@ static jwg_err check_crit(verify_ctx *c)
 }
 
 /* Reads a media-type header member without its optional "application/" prefix (RFC 7515 4.1.9). */
-static bool header_media_type(verify_ctx *c, const char *member, const char **s, size_t *n)
+static bool header_media_type(verify_ctx *c, jwg_name member, const char **s, size_t *n)
 {
-    size_t idx = header_find(c, member);
+    size_t idx = c->hdr.idx[member];
     if (idx == 0 || header_type(c, idx) != JWG_JSON_STRING)
         return false;
 
@@ -418,7 +417,7 @@ static jwg_err check_typ(verify_ctx *c)
 
     const char *s;
     size_t n;
-    if (!header_media_type(c, "typ", &s, &n) || n != want->len || !jwg_ascii_case_equal(s, want->s, n))
+    if (!header_media_type(c, JWG_NAME_TYP, &s, &n) || n != want->len || !jwg_ascii_case_equal(s, want->s, n))
         return step_fail(c, JWG_ERR_TYP_MISMATCH, "header \"typ\" is missing or not the required type");
     return JWG_OK;
 }
@@ -428,7 +427,7 @@ static jwg_err check_cty(verify_ctx *c)
 {
     const char *s;
     size_t n;
-    if (header_media_type(c, "cty", &s, &n) && n == 3 && jwg_ascii_case_equal(s, "JWT", 3))
+    if (header_media_type(c, JWG_NAME_CTY, &s, &n) && n == 3 && jwg_ascii_case_equal(s, "JWT", 3))
         return step_fail(c, JWG_ERR_NESTED_JWT, "header \"cty\" is \"JWT\": nested tokens are not accepted");
     return JWG_OK;
 }
@@ -437,14 +436,16 @@ static jwg_err check_cty(verify_ctx *c)
 static jwg_err check_header_types(verify_ctx *c)
 {
     static const struct {
+        jwg_name id;
         const char *name;
         uint8_t type;
-    } rules[] = {{"kid", JWG_JSON_STRING}, {"typ", JWG_JSON_STRING}, {"cty", JWG_JSON_STRING},
-                 {"jku", JWG_JSON_STRING}, {"x5u", JWG_JSON_STRING}, {"jwk", JWG_JSON_OBJECT},
-                 {"x5c", JWG_JSON_ARRAY}};
+    } rules[] = {{JWG_NAME_KID, "kid", JWG_JSON_STRING}, {JWG_NAME_TYP, "typ", JWG_JSON_STRING},
+                 {JWG_NAME_CTY, "cty", JWG_JSON_STRING}, {JWG_NAME_JKU, "jku", JWG_JSON_STRING},
+                 {JWG_NAME_X5U, "x5u", JWG_JSON_STRING}, {JWG_NAME_JWK, "jwk", JWG_JSON_OBJECT},
+                 {JWG_NAME_X5C, "x5c", JWG_JSON_ARRAY}};
 
     for (size_t i = 0; i < JWG_ARRAY_LEN(rules); i++) {
-        size_t idx = header_find(c, rules[i].name);
+        size_t idx = c->hdr.idx[rules[i].id];
         if (idx != 0 && header_type(c, idx) != rules[i].type) {
             jwg_detail_set(c->r->detail, sizeof(c->r->detail), "header \"%s\" has the wrong JSON type",
                            rules[i].name);
@@ -513,7 +514,7 @@ static jwg_err select_by_alg(verify_ctx *c)
 /* RFC 8725 3.10: "jwk", "jku", "x5u" and "x5c" are never read; keys come from the configuration only. */
 static jwg_err select_keys(verify_ctx *c)
 {
-    size_t kid_idx = header_find(c, "kid");
+    size_t kid_idx = c->hdr.idx[JWG_NAME_KID];
     return kid_idx != 0 ? select_by_kid(c, kid_idx) : select_by_alg(c);
 }
 

@@ -99,6 +99,41 @@ const char *jwg_media_type_strip(const char *s, size_t *len);
 int jwg_ascii_case_equal(const char *a, const char *b, size_t n);
 
 /*
+ * Registered member names that verification reads: header parameters
+ * (RFC 7515 4.1) and claims (RFC 7519 4.1). Both sets are indexed in either
+ * object; a claims object's "alg" is simply never looked at.
+ */
+typedef enum jwg_name {
+    JWG_NAME_ALG,
+    JWG_NAME_KID,
+    JWG_NAME_TYP,
+    JWG_NAME_CTY,
+    JWG_NAME_CRIT,
+    JWG_NAME_JKU,
+    JWG_NAME_X5U,
+    JWG_NAME_JWK,
+    JWG_NAME_X5C,
+    JWG_NAME_EXP,
+    JWG_NAME_NBF,
+    JWG_NAME_IAT,
+    JWG_NAME_ISS,
+    JWG_NAME_AUD,
+    JWG_NAME_COUNT
+} jwg_name;
+
+/* The value node of each registered name in one object; 0 when the member is absent. */
+typedef struct jwg_names {
+    uint32_t idx[JWG_NAME_COUNT];
+} jwg_names;
+
+/*
+ * Indexes the members of object node 0 of `doc` in one pass, comparing
+ * names after unescaping. The parser rejects duplicate names, so each
+ * registered name has at most one member.
+ */
+void jwg_names_index(const jwg_json_doc *doc, jwg_names *out);
+
+/*
  * Checks the registered claims of a parsed claims object against `p` at
  * time `now` (RFC 7519 4.1), then the required claims. Writes a detail that
  * names the claim, never its value.
