@@ -116,7 +116,8 @@ static bool load_public(const struct load_request *req, const char *buf, size_t 
 {
     jwg_keyset *ks = req->ks;
     const char *path = req->path;
-    const char *todo = "give a public key PEM, certificate PEM or public JWK";
+    const char *todo =
+        "give a public key PEM, certificate PEM, public JWK, or oct JWK holding an HMAC secret";
     char label[64];
     jwg_err rc;
 

@@ -10,7 +10,10 @@
 
 #include "jwtguard/jwtguard.h"
 
-/* Loads a public key for verification: PEM public key, PEM certificate or public JWK. */
+/*
+ * Loads a verification key: PEM public key, PEM certificate, public JWK, or an
+ * oct JWK holding an HMAC secret. Private RSA, EC and OKP keys are rejected.
+ */
 bool keyfile_load_public(jwg_keyset *ks, const char *path);
 
 /* Loads a JWK set ({"keys": [...]}) for verification. */

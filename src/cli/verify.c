@@ -116,7 +116,7 @@ static bool set_max_token_bytes(void *c, const char *arg)
 }
 
 static const struct opt_row verify_rows[] = {
-    {"key", OPT_VALUE, "FILE", "public key PEM, certificate PEM or public JWK (repeatable)",
+    {"key", OPT_VALUE, "FILE", "PEM public key or certificate, or JWK (repeatable; see above)",
      set_key, 0},
     {"jwks", OPT_VALUE, "FILE", "JWK set with the verification keys", NULL,
      offsetof(struct verify_ctx, jwks_path)},
@@ -153,7 +153,9 @@ static const struct opt_spec verify_spec = {
     "[options] [TOKEN|-]",
     "Verify a compact JWT (signature, header and claims). The token is read from\n"
     "standard input when TOKEN is '-' or absent. Exit status: 0 valid, 1 rejected,\n"
-    "2 usage or configuration error.",
+    "2 usage or configuration error.\n\n"
+    "--key takes a PEM public key, a PEM certificate, a public JWK, or an oct JWK\n"
+    "holding an HMAC secret. Private RSA, EC and OKP keys are rejected.",
     verify_rows,
     CLI_ARRAY_LEN(verify_rows),
     1};

@@ -22,7 +22,8 @@ $V --key \$KEYS/rsa-private.pem \$TOK      | 2 | private key given to --key | pr
 $V --key \$WORK/pkcs1.pem \$TOK            | 2 | private key given to --key | PKCS#1 private PEM to --key
 $V --key \$WORK/private.jwk \$TOK          | 2 | private JWK given to --key | private JWK to --key
 $V --key \$WORK/secret.jwk \$TOK           | 0 | -                          | HMAC secret JWK to --key
-$V --key \$WORK/garbage.pem \$TOK          | 2 | not a PEM or JWK file      | no armour, no JSON
+$V --key \$WORK/garbage.pem \$TOK          | 2 | not a PEM or JWK file ($WORK/garbage.pem): give a public key PEM, certificate PEM, public JWK, or oct JWK holding an HMAC secret | no armour, no JSON
+verify --help                               | 0 | --key takes a PEM public key, a PEM certificate, a public JWK, or an oct JWK | help names the --key files
 $V --key \$WORK/crl.pem \$TOK              | 2 | unsupported PEM label      | foreign PEM label
 $V --key \$WORK/broken-public.pem \$TOK    | 2 | key rejected               | corrupt public key
 $V --key \$WORK/missing.pem \$TOK          | 2 | cannot open file           | missing file
