@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include <openssl/pem.h>
+
 #include "keys_internal.h"
 
 /* Reads tests/data/keys/<name> into a NUL-terminated buffer. */
@@ -78,11 +80,24 @@ static const char secret64[] =
     "Xvjn1Xx3dROnEujNRWXA9TTS2A-ZRR6TyPW08CZbHXt7oRqgtGQrhB4PJYc8Dh67SEG0tBVW2_ZN_rVU1OH4P9y_"      \
     "754lBQCsLgi6ip0tgWMHav5s0p2y2O4f6osaEe44oN__5EYbmscFJEc-YmokJKoHOYB3azT-c8"
 
-#define RSA_N                                                                                      \
+/* RSA_N without its last character, which sets the two lowest bits of n. */
+#define RSA_N_HEAD                                                                                     \
     "n4EPtAOCc9AlkeQHPzHStgAbgs7bTZLwUBZdR8_KuKPEHLd4rHVTeT-O-XV2jRojdNhxJWTDvNd7nqQ0VEiZQHz_AJ" \
     "mSCpMaJMRBSFKrKb2wqVwGU_NsYOYL-QtiWN2lbzcEe6XC0dApr5ydQLrHqkHHig3RBordaZ6Aj-oBHqFEHYpPe7Tp" \
     "e-OfVfHd1E6cS6M1FZcD1NNLYD5lFHpPI9bTwJlsde3uhGqC0ZCuEHg8lhzwOHrtIQbS0FVbb9k3-tVTU4fg_3L_vn" \
-    "iUFAKwuCLqKnS2BYwdq_mzSnbLY7h_qixoR7jig3__kRhuaxwUkRz5iaiQkqgc5gHdrNP5zw"
+    "iUFAKwuCLqKnS2BYwdq_mzSnbLY7h_qixoR7jig3__kRhuaxwUkRz5iaiQkqgc5gHdrNP5z"
+#define RSA_N RSA_N_HEAD "w"
+/* n with its lowest bit cleared: even */
+#define RSA_N_EVEN RSA_N_HEAD "g"
+
+/* A 2048-bit prime from `openssl prime -generate -bits 2048`, used as a modulus. */
+#define RSA_N_PRIME                                                                               \
+    "15FgRXkIeHRLDtJz6FXL8E8nkzr-5fkF8nV8xdCC3v7t5MC2SAnRRs10cnHA8487ZLDmRPEeuHmVOMZCbYcRxoIpby" \
+    "7NKUZSAD99CNM0QWpTXnEjh3-uugtSo5t1G6ScWnkg-OdO_XuXqQx9aKSzvxGlLxarL5Uf_ggEBzqT5a8evZQZHz6W" \
+    "mgXG2AyjeAMbwBTpr1FjNG8yiZKAkGvNrNf1j_BPmY1bGrd7g7KvIefKHInkPYA7ZjlJQ60p7krltpypLnG37Jz_TM" \
+    "6wJJNsLMjOJcg-ZSmY43O06ftW5wiM6xailAb9XW0RVIWY-OuUEY-5Wrk_1_1c_kGdG9wc1w"
+/* ED448_X with a bit of the last byte other than the sign bit set */
+#define ED448_X_HIGH "ht6HUbmBCG1UKtAs9CUn-Zv7wEQm-EYCvn9ag2iJ_ItmM6Vge0alcbullVz8KK5DQoq8b5TgSAuB"
 
 #define RSA_ALGS "RS256 RS384 RS512 PS256 PS384 PS512"
 
@@ -158,6 +173,43 @@ static const struct load_case load_cases[] = {
     {"hmac32 hs512", PRE_NONE, LOAD_HMAC, secret64, 32, "HS512", NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
     /* JWK oct of 16 bytes */
     {"jwk oct short", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"k\":\"AAECAwQFBgcICQoLDA0ODw\"}", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+
+    /* ---- public keys that allow forgery ---- */
+    /* e = 1: the RS256 signature is the padded digest itself */
+    {"rsa e1", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" RSA_N "\",\"e\":\"AQ\"}", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    /* e = 3 is below the 65537 minimum */
+    {"rsa e3", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" RSA_N "\",\"e\":\"Aw\"}", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    /* e = 65535, the largest odd value below the minimum */
+    {"rsa e65535", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" RSA_N "\",\"e\":\"__8\"}", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    /* an even e is never an RSA exponent */
+    {"rsa e2", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" RSA_N "\",\"e\":\"Ag\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* an even modulus */
+    {"rsa n even", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" RSA_N_EVEN "\",\"e\":\"AQAB\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* e equal to n */
+    {"rsa e n", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" RSA_N "\",\"e\":\"" RSA_N "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* a 40-byte e, 2^319 + 1, is not below 2^256 */
+    {"rsa e 40 bytes", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" RSA_N "\",\"e\":\"gAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQ\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* e = 2^256 - 1, the largest exponent allowed */
+    {"rsa e max", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" RSA_N "\",\"e\":\"__________________________________________8\"}", 0, NULL, NULL, JWG_OK, 1, RSA_ALGS, 1, 0},
+    /* a prime modulus: anyone can compute d */
+    {"rsa n prime", PRE_NONE, LOAD_JWK, "{\"kty\":\"RSA\",\"n\":\"" RSA_N_PRIME "\",\"e\":\"AQAB\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* e = 1 from a PEM public key, the breaker's key */
+    {"rsa e1 pem", PRE_NONE, LOAD_PEM_PUBLIC, "rsa_e1.pub.pem", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    /* e = 3 from a certificate */
+    {"rsa e3 cert", PRE_NONE, LOAD_PEM_CERT, "rsa_e3.cert.pem", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    /* e = 3 from a PKCS #8 private key */
+    {"rsa e3 pkcs8", PRE_NONE, LOAD_PEM_PRIVATE, "rsa_e3.key.pem", 0, NULL, NULL, JWG_ERR_KEY_WEAK, 0, NULL, -1, -1},
+    /* the Ed25519 identity point: one signature verifies every message */
+    {"ed25519 identity", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    {"ed25519 identity pem", PRE_NONE, LOAD_PEM_PUBLIC, "forged/ed25519_identity.pub.pem", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    {"ed25519 identity cert", PRE_NONE, LOAD_PEM_CERT, "ed25519_identity.cert.pem", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* the Ed448 identity point, with either sign bit */
+    {"ed448 identity", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"Ed448\",\"x\":\"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    {"ed448 identity sign", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"Ed448\",\"x\":\"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACA\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* Ed25519 y = p + 2 is no small-order point but is not canonical (RFC 8032 5.1.3) */
+    {"ed25519 y p+2", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"7________________________________________38\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
+    /* Ed448 with a bit of the last byte other than the sign bit set: y >= 2^448 > p */
+    {"ed448 high y", PRE_NONE, LOAD_JWK, "{\"kty\":\"OKP\",\"crv\":\"Ed448\",\"x\":\"" ED448_X_HIGH "\"}", 0, NULL, NULL, JWG_ERR_KEY_INVALID, 0, NULL, -1, -1},
 
     /* ---- unsupported ---- */
     /* unknown kty */
@@ -556,6 +608,194 @@ static void keys_alg_names(void **state)
     assert_int_equal(jwg_alg_supported("none"), 0);
 }
 
+/* ---- small-order EdDSA keys from tests/data/keys/small-order/encodings.txt ---- */
+
+/* SubjectPublicKeyInfo DER prefixes for a raw Ed25519 and Ed448 key (RFC 8410 4). */
+static const uint8_t spki_ed25519[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b,
+                                       0x65, 0x70, 0x03, 0x21, 0x00};
+static const uint8_t spki_ed448[] = {0x30, 0x43, 0x30, 0x05, 0x06, 0x03, 0x2b,
+                                     0x65, 0x71, 0x03, 0x3a, 0x00};
+
+/* Loads raw public key `pub` as a JWK and returns the code; the detail goes to `detail`. */
+static jwg_err load_okp_jwk(const char *crv, const uint8_t *pub, size_t len, char *detail)
+{
+    char x[128];
+    char jwk[256];
+    jwg_keyset *ks = NULL;
+
+    x[jwg_b64url_encode(pub, len, x, sizeof(x) - 1)] = '\0';
+    snprintf(jwk, sizeof(jwk), "{\"kty\":\"OKP\",\"crv\":\"%s\",\"x\":\"%s\"}", crv, x);
+    assert_int_equal(jwg_keyset_new(&ks), JWG_OK);
+    jwg_err rc = jwg_keyset_add_jwk(ks, jwk, strlen(jwk));
+    snprintf(detail, JWG_DETAIL_MAX, "%s", jwg_keyset_detail(ks));
+    jwg_keyset_free(ks);
+    return rc;
+}
+
+/* Loads raw public key `pub` as a PEM SubjectPublicKeyInfo and returns the code. */
+static jwg_err load_okp_pem(bool ed448, const uint8_t *pub, size_t len, char *detail)
+{
+    uint8_t der[12 + 57];
+    char pem[256];
+    char b64[128];
+    jwg_keyset *ks = NULL;
+
+    memcpy(der, ed448 ? spki_ed448 : spki_ed25519, 12);
+    memcpy(der + 12, pub, len);
+    EVP_EncodeBlock((unsigned char *)b64, der, (int)(12 + len));
+    snprintf(pem, sizeof(pem), "-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n", b64);
+
+    assert_int_equal(jwg_keyset_new(&ks), JWG_OK);
+    jwg_err rc = jwg_keyset_add_pem_public(ks, pem, strlen(pem), NULL, NULL);
+    snprintf(detail, JWG_DETAIL_MAX, "%s", jwg_keyset_detail(ks));
+    jwg_keyset_free(ks);
+    return rc;
+}
+
+static void hex_decode(const char *hex, uint8_t *out, size_t len)
+{
+    assert_int_equal(strlen(hex), 2 * len);
+    for (size_t i = 0; i < len; i++) {
+        unsigned byte = 0;
+        assert_int_equal(sscanf(hex + 2 * i, "%2x", &byte), 1);
+        out[i] = (uint8_t)byte;
+    }
+}
+
+/* Asserts that one generated encoding is rejected by the JWK and the PEM loader. */
+static void check_small_order_line(const char *curve, const char *hex)
+{
+    bool ed448 = strcmp(curve, "Ed448") == 0;
+    size_t len = ed448 ? 57 : 32;
+    uint8_t pub[57];
+    char detail[JWG_DETAIL_MAX];
+
+    hex_decode(hex, pub, len);
+    for (int pem = 0; pem < 2; pem++) {
+        jwg_err rc = pem ? load_okp_pem(ed448, pub, len, detail)
+                         : load_okp_jwk(curve, pub, len, detail);
+        if (rc != JWG_ERR_KEY_INVALID)
+            print_error("%s %s via %s: got %s\n", curve, hex, pem ? "PEM" : "JWK", jwg_err_name(rc));
+        assert_int_equal(rc, JWG_ERR_KEY_INVALID);
+
+        /* Ed448 y of 2p and more set bits of the last byte and fail the y < p check instead. */
+        bool beyond_448 = ed448 && (pub[56] & 0x7f) != 0;
+        assert_non_null(strstr(detail, beyond_448 ? "is not canonical" : "is a small-order point"));
+    }
+}
+
+/* Every encoding that gen.py derived is rejected in both formats; ordinary keys still load. */
+static void keys_small_order_eddsa(void **state)
+{
+    (void)state;
+    char path[512];
+    char line[256];
+    char curve[16];
+    char hex[128];
+    size_t counts[2] = {0, 0};
+
+    snprintf(path, sizeof(path), "%s/keys/small-order/encodings.txt", JWG_TEST_DATA);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        fail_msg("cannot open %s", path);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (line[0] == '#')
+            continue;
+        assert_int_equal(sscanf(line, "%15s %127s", curve, hex), 2);
+        check_small_order_line(curve, hex);
+        counts[strcmp(curve, "Ed448") == 0]++;
+    }
+    fclose(f);
+
+    /* Ed25519: 7 y values (5 canonical, y = p and y = p + 1), each with both sign bits */
+    assert_int_equal(counts[0], 14);
+    /* Ed448: y = 0, 1 and p - 1 plus every multiple of p added below 2^455, both sign bits */
+    assert_true(counts[1] > 10);
+
+    /* keys next to the blocklist entries still load */
+    uint8_t pub[57];
+    char detail[JWG_DETAIL_MAX];
+    size_t len = 0;
+    assert_int_equal(jwg_b64url_decode(ED25519_X, strlen(ED25519_X), pub, sizeof(pub), &len), JWG_OK);
+    assert_int_equal(load_okp_pem(false, pub, len, detail), JWG_OK);
+    assert_int_equal(jwg_b64url_decode(ED448_X, strlen(ED448_X), pub, sizeof(pub), &len), JWG_OK);
+    assert_int_equal(load_okp_pem(true, pub, len, detail), JWG_OK);
+    /* y = 2 on Ed25519 is not of small order */
+    memset(pub, 0, 32);
+    pub[0] = 2;
+    assert_int_equal(load_okp_jwk("Ed25519", pub, 32, detail), JWG_OK);
+}
+
+/* ---- the breaker's forged tokens ---- */
+
+/*
+ * Verifies `token` against `pem_file` with OpenSSL alone, bypassing the
+ * library's key checks, so that the fixture is shown to be a real forgery.
+ */
+static int openssl_verifies(const char *pem_file, const char *token_file, const EVP_MD *md)
+{
+    size_t pem_len = 0;
+    size_t token_len = 0;
+    char *pem = read_key_file(pem_file, &pem_len);
+    char *token = read_key_file(token_file, &token_len);
+    uint8_t sig[512];
+    size_t sig_len = 0;
+
+    while (token_len > 0 && token[token_len - 1] == '\n')
+        token[--token_len] = '\0';
+    char *dot = strrchr(token, '.');
+    assert_non_null(dot);
+    assert_int_equal(jwg_b64url_decode(dot + 1, strlen(dot + 1), sig, sizeof(sig), &sig_len),
+                     JWG_OK);
+
+    BIO *bio = BIO_new_mem_buf(pem, (int)pem_len);
+    EVP_PKEY *pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+    assert_non_null(pkey);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = EVP_DigestVerifyInit(ctx, NULL, md, NULL, pkey) == 1 &&
+             EVP_DigestVerify(ctx, sig, sig_len, (const uint8_t *)token,
+                              (size_t)(dot - token)) == 1;
+
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(pkey);
+    BIO_free(bio);
+    free(token);
+    free(pem);
+    return ok;
+}
+
+static jwg_err load_file(const char *name, bool jwk)
+{
+    size_t len = 0;
+    char *text = read_key_file(name, &len);
+    jwg_keyset *ks = NULL;
+
+    assert_int_equal(jwg_keyset_new(&ks), JWG_OK);
+    jwg_err rc = jwk ? jwg_keyset_add_jwk(ks, text, len)
+                     : jwg_keyset_add_pem_public(ks, text, len, NULL, NULL);
+    assert_int_equal(jwg_keyset_count(ks), 0);
+    jwg_keyset_free(ks);
+    free(text);
+    return rc;
+}
+
+/* The e = 1 RS256 token and the identity-point EdDSA token verify in OpenSSL but their keys never load. */
+static void keys_forged_tokens(void **state)
+{
+    (void)state;
+
+    /* with e = 1 the signature is the padded digest, so it verifies under any 2048-bit n */
+    assert_true(openssl_verifies("rsa_e1.pub.pem", "forged/rsa_e1.token", EVP_sha256()));
+    assert_int_equal(load_file("rsa_e1.pub.pem", false), JWG_ERR_KEY_WEAK);
+    assert_int_equal(load_file("forged/rsa_e1.jwk", true), JWG_ERR_KEY_WEAK);
+
+    /* R = identity, S = 0 verifies any message under the identity key in OpenSSL 3.0 */
+    assert_true(openssl_verifies("forged/ed25519_identity.pub.pem",
+                                 "forged/ed25519_identity.token", NULL));
+    assert_int_equal(load_file("forged/ed25519_identity.pub.pem", false), JWG_ERR_KEY_INVALID);
+    assert_int_equal(load_file("forged/ed25519_identity.jwk", true), JWG_ERR_KEY_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +807,8 @@ int main(void)
         cmocka_unit_test(keys_refcount_and_args),
         cmocka_unit_test(keys_alg_names),
         cmocka_unit_test(keys_is_private),
+        cmocka_unit_test(keys_small_order_eddsa),
+        cmocka_unit_test(keys_forged_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
