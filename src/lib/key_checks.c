@@ -16,9 +16,9 @@
 /* ---- RSA ---- */
 
 /*
- * NIST SP 800-56B rev 2 6.4.2.2 (partial public-key validation, which
- * defers to SP 800-89 5.3.3): e odd with 2^16 < e < 2^256, n odd. e = 3
- * is rejected too, as docs/DECISIONS.md explains.
+ * FIPS 186-5 A.1.1: e odd with 2^16 < e < 2^256; the partial public-key
+ * validation of NIST SP 800-56B rev 2 applies the same range and needs n
+ * odd. This rejects e = 3, which docs/DECISIONS.md explains.
  */
 static jwg_err rsa_check_numbers(const BIGNUM *n, const BIGNUM *e, char *detail,
                                  size_t detail_len)

@@ -712,7 +712,7 @@ static void keys_small_order_eddsa(void **state)
     /* Ed448: y = 0, 1 and p - 1 plus every multiple of p added below 2^455, both sign bits */
     assert_true(counts[1] > 10);
 
-    /* keys next to the blocklist entries still load */
+    /* ordinary keys still load */
     uint8_t pub[57];
     char detail[JWG_DETAIL_MAX];
     size_t len = 0;
@@ -720,7 +720,7 @@ static void keys_small_order_eddsa(void **state)
     assert_int_equal(load_okp_pem(false, pub, len, detail), JWG_OK);
     assert_int_equal(jwg_b64url_decode(ED448_X, strlen(ED448_X), pub, sizeof(pub), &len), JWG_OK);
     assert_int_equal(load_okp_pem(true, pub, len, detail), JWG_OK);
-    /* y = 2 on Ed25519 is not of small order */
+    /* y = 2 is below p and in no blocklist entry */
     memset(pub, 0, 32);
     pub[0] = 2;
     assert_int_equal(load_okp_jwk("Ed25519", pub, 32, detail), JWG_OK);
