@@ -24,6 +24,9 @@ enum cli_exit {
 /* Maximum size of a key, JWK set or secret file; real ones are a few KiB. */
 #define CLI_MAX_KEY_FILE_BYTES (1024u * 1024u)
 
+/* Maximum size of a `sign --jws` payload file, which the signed JWS repeats in base64url. */
+#define CLI_MAX_PAYLOAD_BYTES (1024u * 1024u)
+
 /* Maximum bytes read for a token; anything longer is rejected as too large. */
 #define CLI_MAX_TOKEN_INPUT_BYTES (JWG_MAX_TOKEN_BYTES_LIMIT + 1u)
 
@@ -53,10 +56,10 @@ void cli_print_safe(FILE *f, const char *s, size_t len);
 
 /*
  * Reads a whole file into a NUL-terminated buffer released with
- * cli_buf_free(). Files over `cap` bytes are an error. Prints the error and
- * returns false on failure.
+ * cli_buf_free(). A file over `cap` bytes is an error whose message ends in
+ * `todo`. Prints the error and returns false on failure.
  */
-bool cli_read_file(const char *path, size_t cap, char **out, size_t *out_len);
+bool cli_read_file(const char *path, size_t cap, const char *todo, char **out, size_t *out_len);
 
 /*
  * Reads at most `cap` bytes from a stream. Sets *truncated when more bytes

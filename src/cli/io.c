@@ -46,7 +46,20 @@ bool cli_read_stream(FILE *f, const char *name, size_t cap, char **out, size_t *
     return true;
 }
 
-bool cli_read_file(const char *path, size_t cap, char **out, size_t *out_len)
+/* Prints that `path` is over `cap` bytes, in MiB when `cap` is a whole number of them. */
+static void print_too_large(const char *path, size_t cap, const char *todo)
+{
+    const size_t mib = 1024u * 1024u;
+    char what[64];
+
+    if (cap % mib == 0)
+        snprintf(what, sizeof(what), "file is larger than %zu MiB", cap / mib);
+    else
+        snprintf(what, sizeof(what), "file is larger than %zu bytes", cap);
+    cli_error(what, path, todo);
+}
+
+bool cli_read_file(const char *path, size_t cap, const char *todo, char **out, size_t *out_len)
 {
     FILE *f = fopen(path, "rb");
     bool truncated = false;
@@ -62,7 +75,7 @@ bool cli_read_file(const char *path, size_t cap, char **out, size_t *out_len)
     ok = cli_read_stream(f, path, cap, out, out_len, &truncated);
     fclose(f);
     if (ok && truncated) {
-        cli_error("file is larger than 1 MiB", path, "give a key, JWK set or secret file");
+        print_too_large(path, cap, todo);
         cli_buf_free(*out, *out_len);
         *out = NULL;
         *out_len = 0;

@@ -104,7 +104,8 @@ static bool load_file(const struct load_request *req)
     size_t len = 0;
     bool ok;
 
-    if (!cli_read_file(req->path, CLI_MAX_KEY_FILE_BYTES, &buf, &len))
+    if (!cli_read_file(req->path, CLI_MAX_KEY_FILE_BYTES, "give a key, JWK set or secret file",
+                       &buf, &len))
         return false;
     ok = req->load(req, buf, len);
     cli_buf_free(buf, len);

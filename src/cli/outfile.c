@@ -193,8 +193,7 @@ bool outfile_commit(struct outfile *f, bool replace)
         if (errno == EEXIST)
             cli_error("file exists", f->path, "choose another path or pass --force to overwrite");
         else
-            cli_error_detail("cannot create file", f->path, "choose another path",
-                             strerror(errno));
+            cli_error_detail("cannot create file", f->path, "choose another path", strerror(errno));
         outfile_discard(f);
         return false;
     }

@@ -1,5 +1,6 @@
 /*
- * sign.c: `jwtguard sign`, which issues a compact JWT with one key.
+ * sign.c: `jwtguard sign`, which issues a compact JWT, or a JWS over a
+ * payload file, with one key.
  */
 #include <stddef.h>
 #include <string.h>
@@ -25,6 +26,8 @@ struct sign_ctx {
     int64_t ttl;
     bool have_now;
     int64_t now;
+    bool jws;
+    const char *payload_path;
 };
 
 /* Appends `arg` to a bounded list of option values. */
@@ -88,21 +91,64 @@ static const struct opt_row sign_rows[] = {
     {"typ", OPT_VALUE, "TYP", "header \"typ\" (default JWT)", NULL, offsetof(struct sign_ctx, typ)},
     {"claim", OPT_VALUE, "NAME=JSON", "extra claim with a JSON value (repeatable)", set_claim, 0},
     {"now", OPT_VALUE, "UNIX", "issue at this Unix time in seconds instead of now", set_now, 0},
+    {"jws", OPT_FLAG, NULL, "sign --payload-file as a JWS, adding no claims", NULL,
+     offsetof(struct sign_ctx, jws)},
+    {"payload-file", OPT_VALUE, "FILE", "JWS payload: the file's bytes as they are, 1 MiB at most",
+     NULL, offsetof(struct sign_ctx, payload_path)},
 };
 
 static const struct opt_spec sign_spec = {
     "sign",
-    "(--key FILE | --hmac-secret-file FILE) --alg ALG --ttl SECONDS [options]",
-    "Issue a compact JWT with iat, exp and a random jti, and print it with a newline.",
+    "(--key FILE | --hmac-secret-file FILE) --alg ALG\n"
+    "         (--ttl SECONDS [claim options] | --jws --payload-file FILE) [options]",
+    "Issue a compact JWT with iat, exp and a random jti, and print it with a newline.\n"
+    "With --jws, sign the bytes of --payload-file unchanged instead: no claims are\n"
+    "added, the header has no typ unless --typ sets it, and --iss, --aud, --sub,\n"
+    "--ttl, --claim and --now are errors. Verify it with jwtguard verify --jws.",
     sign_rows,
     CLI_ARRAY_LEN(sign_rows),
     0};
 
+/* Checks --jws: a payload file is required, and no option that sets a claim is allowed. */
+static bool check_jws(const struct sign_ctx *ctx)
+{
+    const struct {
+        bool given;
+        const char *option;
+    } claim_options[] = {
+        {ctx->iss != NULL, "--iss"}, {ctx->aud_count > 0, "--aud"},     {ctx->sub != NULL, "--sub"},
+        {ctx->ttl != 0, "--ttl"},    {ctx->claim_count > 0, "--claim"}, {ctx->have_now, "--now"},
+    };
+
+    if (ctx->payload_path == NULL) {
+        cli_error("missing option", "--payload-file",
+                  "give --payload-file FILE with the bytes to sign");
+        return false;
+    }
+    for (size_t i = 0; i < CLI_ARRAY_LEN(claim_options); i++) {
+        if (claim_options[i].given) {
+            cli_error("option conflicts with --jws", claim_options[i].option,
+                      "drop it: --jws signs the payload as it is and adds no claims");
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool check_required(const struct sign_ctx *ctx)
 {
-    if (ctx->alg == NULL || ctx->ttl == 0) {
-        cli_error("missing option", ctx->alg == NULL ? "--alg" : "--ttl",
-                  "sign needs --alg ALG and --ttl SECONDS");
+    if (ctx->alg == NULL) {
+        cli_error("missing option", "--alg", "sign needs --alg ALG");
+        return false;
+    }
+    if (ctx->jws && !check_jws(ctx))
+        return false;
+    if (!ctx->jws && ctx->payload_path != NULL) {
+        cli_error("option needs --jws", "--payload-file", "add --jws to sign the file as a JWS");
+        return false;
+    }
+    if (!ctx->jws && ctx->ttl == 0) {
+        cli_error("missing option", "--ttl", "sign needs --ttl SECONDS, or --jws for a JWS");
         return false;
     }
     if ((ctx->key_path == NULL) == (ctx->hmac_path == NULL)) {
@@ -139,8 +185,20 @@ static bool add_claim(jwg_signer *s, const char *arg)
                      "invalid --claim (JSON value or reserved name)", name);
 }
 
+/*
+ * Sets the header of a JWS. Its payload is not a JWT, so the default typ JWT
+ * is removed unless --typ sets one (RFC 7515 4.1.9 makes typ optional).
+ */
+static bool configure_jws(jwg_signer *s, const struct sign_ctx *ctx)
+{
+    return signer_ok(jwg_signer_set_typ(s, ctx->typ), "invalid --typ",
+                     ctx->typ != NULL ? ctx->typ : "none");
+}
+
 static bool configure(jwg_signer *s, const struct sign_ctx *ctx)
 {
+    if (ctx->jws)
+        return configure_jws(s, ctx);
     if (!signer_ok(jwg_signer_set_lifetime(s, ctx->ttl), "invalid --ttl", "ttl"))
         return false;
     if (ctx->iss != NULL &&
@@ -181,17 +239,55 @@ static bool build_signer(const struct sign_ctx *ctx, jwg_keyset *ks, jwg_signer 
     return false;
 }
 
+/* Prints a signing failure and returns false. */
+static bool signing_failed(const struct sign_ctx *ctx, jwg_err rc)
+{
+    cli_error_detail("signing failed", ctx->alg, "check the key and claims", jwg_err_name(rc));
+    return false;
+}
+
+/* Signs the payload file's bytes; an empty payload would make an empty JWS segment. */
+static bool sign_payload_file(const jwg_signer *s, const struct sign_ctx *ctx, char **token,
+                              size_t *len)
+{
+    char *payload = NULL;
+    size_t payload_len = 0;
+    jwg_err rc;
+    bool ok;
+
+    if (!cli_read_file(ctx->payload_path, CLI_MAX_PAYLOAD_BYTES, "give a smaller payload file",
+                       &payload, &payload_len))
+        return false;
+    if (payload_len == 0) {
+        cli_error("payload file is empty", ctx->payload_path, "give a file of at least one byte");
+        ok = false;
+    } else {
+        rc = jwg_signer_sign_jws(s, (const uint8_t *)payload, payload_len, token, len);
+        ok = rc == JWG_OK || signing_failed(ctx, rc);
+    }
+    cli_buf_free(payload, payload_len);
+    return ok;
+}
+
+/* Signs the claims, or the payload file with --jws; prints the error and returns false. */
+static bool make_token(const jwg_signer *s, const struct sign_ctx *ctx, char **token, size_t *len)
+{
+    jwg_err rc;
+
+    if (ctx->jws)
+        return sign_payload_file(s, ctx, token, len);
+    rc = ctx->have_now ? jwg_signer_sign_at(s, ctx->now, token, len)
+                       : jwg_signer_sign(s, token, len);
+    return rc == JWG_OK || signing_failed(ctx, rc);
+}
+
 static int issue(const jwg_signer *s, const struct sign_ctx *ctx)
 {
     char *token = NULL;
     size_t len = 0;
-    jwg_err rc = ctx->have_now ? jwg_signer_sign_at(s, ctx->now, &token, &len)
-                               : jwg_signer_sign(s, &token, &len);
 
-    if (rc != JWG_OK) {
-        cli_error_detail("signing failed", ctx->alg, "check the key and claims", jwg_err_name(rc));
+    if (!make_token(s, ctx, &token, &len))
         return CLI_EXIT_USAGE;
-    }
     fwrite(token, 1, len, stdout);
     fputc('\n', stdout);
     jwg_free(token, len);

@@ -32,13 +32,14 @@ fail() {
 
 # Runs jwtguard with the words of $1 (expanded with eval, so variables and
 # redirections work) and stores the exit status, stdout and stderr in
-# STATUS, OUT and ERR.
+# STATUS, OUT and ERR. A shell variable cannot hold NUL, so OUT drops NUL
+# bytes; $WORK/out keeps stdout's bytes exactly.
 run() {
     set +e
     eval "\"\$JWTGUARD\" $1" > "$WORK/out" 2> "$WORK/err"
     STATUS=$?
     set -e
-    OUT="$(cat "$WORK/out")"
+    OUT="$(tr -d '\000' < "$WORK/out")"
     ERR="$(cat "$WORK/err")"
 }
 

@@ -16,6 +16,7 @@ inspect --help         | 0 | WITHOUT verifying              | inspect help warns
 help inspect           | 0 | --now UNIX                     | help inspect
 sign --help            | 0 | --claim NAME=JSON              | sign help
 help sign              | 0 | --ttl SECONDS                  | help sign
+sign --help            | 0 | --payload-file FILE            | sign help lists the JWS payload
 keygen --help          | 0 | --out-private FILE             | keygen help
 help keygen            | 0 | --force                        | help keygen
 verify -k x            | 2 | options are long               | short options do not exist

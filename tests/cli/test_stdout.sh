@@ -15,11 +15,13 @@ TOK=$("$JWTGUARD" sign --hmac-secret-file "$HMAC" --alg HS256 --ttl 600 --now "$
 # Claims larger than the stdio buffer fail during printing, not at the final flush.
 BIG=$("$JWTGUARD" sign --hmac-secret-file "$HMAC" --alg HS256 --ttl 600 --now "$NOW" \
     --iss "$ISS" --aud "$AUD" --claim "note=\"$(head -c 9000 /dev/zero | tr '\0' a)\"")
+printf 'payload' > "$WORK/payload"
 FULL="writing standard output failed (No space left on device): check the disk or pipe"
 V="verify --hmac-secret-file \$HMAC --iss \$ISS --aud \$AUD --now $((NOW + 60))"
 
 check_table <<EOF
 sign --hmac-secret-file \$HMAC --alg HS256 --ttl 60 > /dev/full            | 2 | $FULL | token lost
+sign --jws --payload-file \$WORK/payload --hmac-secret-file \$HMAC --alg HS256 > /dev/full | 2 | $FULL | JWS lost
 $V \$TOK > /dev/full                                                        | 2 | $FULL | claims lost
 $V \$BIG > /dev/full                                                        | 2 | $FULL | claims over the buffer size lost
 $V --json \$TOK > /dev/full                                                 | 2 | $FULL | JSON verdict lost

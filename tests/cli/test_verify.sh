@@ -88,17 +88,9 @@ EOF
 assert "json malformed: one line" test "$(wc -l < "$WORK/out")" = 1
 
 # --jws: an opaque payload, verified without claim checks and printed unchanged.
-hs_token() {
-    python3 - "$HMAC" "$1" "$2" <<'PY'
-import base64, hashlib, hmac, sys
-b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-secret = open(sys.argv[1], "rb").read()
-signing_input = b64(sys.argv[2].encode()) + "." + b64(sys.argv[3].encode())
-print(signing_input + "." + b64(hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()))
-PY
-}
 jws() {
-    hs_token '{"alg":"HS256"}' "$1"
+    printf '%s' "$1" > "$WORK/payload"
+    "$JWTGUARD" sign --jws --payload-file "$WORK/payload" --hmac-secret-file "$HMAC" --alg HS256
 }
 JWS=$(jws 'hello, payload')
 OTHER=$(jws 'other')
@@ -110,6 +102,17 @@ verify --jws --hmac-secret-file \$HMAC \$JWS_BAD     | 1 | JWG_ERR_SIGNATURE_INV
 EOF
 run "verify --jws --hmac-secret-file \$HMAC \$JWS"
 assert "JWS payload unchanged, no newline" test "$(od -An -c "$WORK/out" | tr -d ' \n')" = "hello,payload"
+
+# A token with the header and claims JSON exactly as given, signed with HS256.
+hs_token() {
+    python3 - "$HMAC" "$1" "$2" <<'PY'
+import base64, hashlib, hmac, sys
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+secret = open(sys.argv[1], "rb").read()
+signing_input = b64(sys.argv[2].encode()) + "." + b64(sys.argv[3].encode())
+print(signing_input + "." + b64(hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()))
+PY
+}
 
 # Claims JSON with whitespace and newlines is printed on one line.
 SPACED=$(hs_token '{ "alg" : "HS256" }' $'{\n  "iss": "'"$ISS"$'",\n  "aud": "'"$AUD"$'",\n  "exp": '"$((NOW + 600))"$',\n  "note": "a b\\n"\n}')
