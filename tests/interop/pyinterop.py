@@ -171,7 +171,7 @@ def token_claims():
 
 
 def sign_pyjwt(keys):
-    """Signs without a "kid", so jwtguard must try its one PEM key, which has none."""
+    """Signs without a "kid", which jwtguard checks with its keys that have no kid: the PEM key."""
     return pyjwt.encode(token_claims(), keys.sign_key, algorithm=keys.alg)
 
 

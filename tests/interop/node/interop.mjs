@@ -121,11 +121,10 @@ async function makeHmacKeys(folder, alg) {
   };
 }
 
-// Signs with `kid` in the header when given; jwtguard must then select the key by it.
-async function signJose(keys, signKey, kid) {
-  const header = kid ? { alg: keys.alg, typ: 'JWT', kid } : { alg: keys.alg, typ: 'JWT' };
+// Signs with kid KID in the header.
+async function signJose(keys, signKey) {
   return new jose.SignJWT({ sub: SUBJECT })
-    .setProtectedHeader(header)
+    .setProtectedHeader({ alg: keys.alg, typ: 'JWT', kid: KID })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
@@ -199,11 +198,11 @@ function jwtguardSign(jwtguard, keys, keyArgs) {
 }
 
 // A token signed by jose is accepted by jwtguard and rejected once tampered.
-async function checkVerifyDirection(jwtguard, name, keys, keyForm, signKey, kid, keyArgs) {
+async function checkVerifyDirection(jwtguard, name, keys, keyForm, signKey, keyArgs) {
   const label = `${name} jose sign (${keyForm}) -> jwtguard verify`;
   let token;
   try {
-    token = await signJose(keys, signKey, kid);
+    token = await signJose(keys, signKey);
   } catch (exc) {
     record(label, `jose failed: ${exc.message}`);
     return;
@@ -235,10 +234,10 @@ async function checkCase(jwtguard, name, alg, genpkeyArgs) {
   try {
     const keys = await makeKeys(folder, alg, genpkeyArgs);
     const joseJwkKey = await jose.importJWK(keys.privateJwk, alg);
-    // The PEM key has no kid, so the token has none; the JWK set names its key.
-    await checkVerifyDirection(jwtguard, name, keys, keys.pemForm, keys.signKey, null,
-      keys.verifyArgsPem);
-    await checkVerifyDirection(jwtguard, name, keys, 'JWK', joseJwkKey, KID, ['--jwks', keys.jwks]);
+    // The token's kid selects the JWK set's key. The PEM key has no kid, and
+    // jwtguard tries a key without a kid for any token kid that no key has.
+    await checkVerifyDirection(jwtguard, name, keys, keys.pemForm, keys.signKey, keys.verifyArgsPem);
+    await checkVerifyDirection(jwtguard, name, keys, 'JWK', joseJwkKey, ['--jwks', keys.jwks]);
     await checkSignDirection(jwtguard, name, keys, keys.pemForm, keys.signArgsPem);
     await checkSignDirection(jwtguard, name, keys, 'JWK', keys.signArgsJwk);
   } catch (exc) {
