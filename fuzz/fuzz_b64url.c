@@ -4,6 +4,8 @@
  *   - any accepted input re-encodes to exactly the same characters, because
  *     each byte string has one accepted spelling;
  *   - any byte string encodes to text that decodes back to it.
+ * It also checks that the constant-time decoder for secrets gives the same
+ * error, length and bytes as the table decoder on every input.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +15,21 @@
 
 #define FUZZ_MAX 4096u
 
+/* The secret decoder must agree with the table decoder's result `rc`, `want` and `want_len`. */
+static void check_secret(const uint8_t *data, size_t size, jwg_err rc, const uint8_t *want,
+                         size_t want_len)
+{
+    static uint8_t decoded[FUZZ_MAX];
+    size_t decoded_len = 1;
+
+    jwg_err secret_rc = jwg_b64url_decode_secret((const char *)data, size, decoded, sizeof(decoded),
+                                                 &decoded_len);
+    if (secret_rc != rc || decoded_len != want_len)
+        abort();
+    if (rc == JWG_OK && memcmp(decoded, want, want_len) != 0)
+        abort();
+}
+
 static void check_decode(const uint8_t *data, size_t size)
 {
     static uint8_t decoded[FUZZ_MAX];
@@ -20,6 +37,7 @@ static void check_decode(const uint8_t *data, size_t size)
     size_t decoded_len = 0;
 
     jwg_err rc = jwg_b64url_decode((const char *)data, size, decoded, sizeof(decoded), &decoded_len);
+    check_secret(data, size, rc, decoded, decoded_len);
     if (rc != JWG_OK) {
         if (rc != JWG_ERR_BASE64URL || decoded_len != 0)
             abort();

@@ -6,10 +6,11 @@
  * whitespace, no '+' or '/', no length of 1 mod 4, and the bits that the
  * last character carries beyond the final byte must be zero (RFC 4648 3.5).
  *
- * The decoder indexes a table by input character, so cache timing can show
- * which characters occur. Token bytes are not secret, and the table keeps a
- * token header's decode to a few nanoseconds.
- * NOTE: JWK secrets ("k", "d") decoded through here share that exposure.
+ * jwg_b64url_decode() indexes tables by input character, so cache timing
+ * can show which characters occur. Token bytes are not secret, and the
+ * tables keep a token's decode to a few instructions per character.
+ * jwg_b64url_decode_secret() computes each value arithmetically instead,
+ * for key material such as JWK "k" and "d".
  */
 #include <string.h>
 
@@ -18,27 +19,33 @@
 static const char b64url_alphabet[64] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* Maps a character to its 6-bit value. Characters outside the alphabet map to 0xff. */
-static const uint8_t b64url_values[256] = {
-#define X 0xff
-    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
-    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
-    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  62, X,  X,
-    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, X,  X,  X,  X,  X,  X,
-    X,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14,
-    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, X,  X,  X,  X,  63,
-    X,  26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, X,  X,  X,  X,  X,
-    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
-    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
-    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
-    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
-    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
-    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
-    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
-    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
-#undef X
-};
+/* The 6-bit value of character `c`, or -1 outside the alphabet; a constant expression. */
+#define B64_VALUE(c)                                                                               \
+    ((c) >= 'A' && (c) <= 'Z'   ? (c) - 'A'                                                        \
+     : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26                                                   \
+     : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52                                                   \
+     : (c) == '-'               ? 62                                                               \
+     : (c) == '_'               ? 63                                                               \
+                                : -1)
+
+/* Marks a character outside the alphabet; valid entries stay below 2^24, so any OR with it is above B64_MAX. */
+#define B64_BAD 0xff000000u
+#define B64_MAX 0x00ffffffu
+
+#define B64_ENTRY(c, shift) (B64_VALUE(c) < 0 ? B64_BAD : (uint32_t)B64_VALUE(c) << (shift))
+#define B64_ROW4(c, s) B64_ENTRY(c, s), B64_ENTRY((c) + 1, s), B64_ENTRY((c) + 2, s), B64_ENTRY((c) + 3, s)
+#define B64_ROW16(c, s) B64_ROW4(c, s), B64_ROW4((c) + 4, s), B64_ROW4((c) + 8, s), B64_ROW4((c) + 12, s)
+#define B64_ROW64(c, s)                                                                            \
+    B64_ROW16(c, s), B64_ROW16((c) + 16, s), B64_ROW16((c) + 32, s), B64_ROW16((c) + 48, s)
+#define B64_TABLE(s) {B64_ROW64(0, s), B64_ROW64(64, s), B64_ROW64(128, s), B64_ROW64(192, s)}
+
+/*
+ * b64url_shifted[k][c] is the value of character c already shifted to its
+ * place as the k-th character of a group of four, so a group decodes with
+ * four loads and three ORs, and one compare with B64_MAX checks all four.
+ */
+static const uint32_t b64url_shifted[4][256] = {B64_TABLE(18), B64_TABLE(12), B64_TABLE(6),
+                                                B64_TABLE(0)};
 
 size_t jwg_b64url_encoded_len(size_t n)
 {
@@ -59,59 +66,156 @@ size_t jwg_b64url_decoded_len(size_t n)
     return (n / 4) * 3 + tail_bytes[n % 4];
 }
 
-/*
- * Decodes the final 2 or 3 characters into 1 or 2 bytes. The unused low
- * bits (4 of a 2-character tail, 2 of a 3-character tail) must be zero,
- * otherwise several strings would decode to the same bytes.
- */
-static jwg_err b64url_decode_tail(const uint8_t *in, size_t n, uint8_t *out)
+/* Checks the arguments of a decoder and returns the decoded length in `*need`. */
+static jwg_err b64url_prepare(const char *in, size_t in_len, const uint8_t *out, size_t out_cap,
+                              size_t *out_len, size_t *need)
 {
-    uint32_t a = b64url_values[in[0]];
-    uint32_t b = b64url_values[in[1]];
-    uint32_t c = n == 3 ? b64url_values[in[2]] : 0;
-    JWG_ENSURE(((a | b | c) & 0xc0u) == 0, JWG_ERR_BASE64URL);
+    JWG_ENSURE(out_len != NULL, JWG_ERR_INVALID_ARGUMENT);
+    *out_len = 0;
+    JWG_ENSURE(in != NULL || in_len == 0, JWG_ERR_INVALID_ARGUMENT);
 
-    uint32_t v = (a << 18) | (b << 12) | (c << 6);
+    *need = jwg_b64url_decoded_len(in_len);
+    JWG_ENSURE(*need != SIZE_MAX, JWG_ERR_BASE64URL);
+    JWG_ENSURE(out_cap >= *need && (out != NULL || *need == 0), JWG_ERR_INVALID_ARGUMENT);
+    return JWG_OK;
+}
+
+/* Stores `v` as 8 big-endian bytes, on any host. */
+static inline void b64url_store_be64(uint64_t v, uint8_t *out)
+{
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    memcpy(out, &v, sizeof(v));
+}
+
+/* Decodes the group of four characters at `src` through the tables; above B64_MAX when a character is invalid. */
+static inline uint32_t b64url_group(const uint8_t *src)
+{
+    return b64url_shifted[0][src[0]] | b64url_shifted[1][src[1]] | b64url_shifted[2][src[2]] |
+           b64url_shifted[3][src[3]];
+}
+
+static inline void b64url_store3(uint32_t v, uint8_t *out)
+{
     out[0] = (uint8_t)(v >> 16);
-    if (n == 2) {
-        JWG_ENSURE((v & 0xffffu) == 0, JWG_ERR_BASE64URL);
-        return JWG_OK;
-    }
-
-    JWG_ENSURE((v & 0xffu) == 0, JWG_ERR_BASE64URL);
     out[1] = (uint8_t)(v >> 8);
+    out[2] = (uint8_t)v;
+}
+
+/*
+ * Stores the 1 or 2 bytes of a final group of `n` (2 or 3) characters whose
+ * 24-bit value is `v`. The unused low bits (4 of a 2-character tail, 2 of a
+ * 3-character tail) must be zero, otherwise several strings would decode to
+ * the same bytes (RFC 4648 3.5).
+ */
+static jwg_err b64url_store_tail(uint32_t v, size_t n, uint8_t *out)
+{
+    uint32_t unused = n == 2 ? 0xffffu : 0xffu;
+    JWG_ENSURE((v & unused) == 0, JWG_ERR_BASE64URL);
+
+    out[0] = (uint8_t)(v >> 16);
+    if (n == 3)
+        out[1] = (uint8_t)(v >> 8);
     return JWG_OK;
 }
 
 jwg_err jwg_b64url_decode(const char *in, size_t in_len, uint8_t *out, size_t out_cap,
                           size_t *out_len)
 {
-    JWG_ENSURE(out_len != NULL, JWG_ERR_INVALID_ARGUMENT);
-    *out_len = 0;
-    JWG_ENSURE(in != NULL || in_len == 0, JWG_ERR_INVALID_ARGUMENT);
-
-    size_t need = jwg_b64url_decoded_len(in_len);
-    JWG_ENSURE(need != SIZE_MAX, JWG_ERR_BASE64URL);
-    JWG_ENSURE(out_cap >= need && (out != NULL || need == 0), JWG_ERR_INVALID_ARGUMENT);
+    size_t need;
+    JWG_TRY(b64url_prepare(in, in_len, out, out_cap, out_len, &need));
 
     const uint8_t *src = (const uint8_t *)in;
-    size_t full = in_len / 4;
-    for (size_t i = 0; i < full; i++, src += 4, out += 3) {
-        uint32_t a = b64url_values[src[0]];
-        uint32_t b = b64url_values[src[1]];
-        uint32_t c = b64url_values[src[2]];
-        uint32_t d = b64url_values[src[3]];
+    size_t i = 0, full = in_len / 4;
 
-        /* Every valid value is below 64, so one OR shows whether any of the four was 0xff. */
-        JWG_ENSURE(((a | b | c | d) & 0xc0u) == 0, JWG_ERR_BASE64URL);
-        uint32_t v = (a << 18) | (b << 12) | (c << 6) | d;
-        out[0] = (uint8_t)(v >> 16);
-        out[1] = (uint8_t)(v >> 8);
-        out[2] = (uint8_t)v;
+    /*
+     * Two groups per step with one 8-byte store, whose last 2 bytes the
+     * next step overwrites. A third group must follow, so the store stays
+     * inside the 9 or more bytes still to be written.
+     */
+    for (; i + 3 <= full; i += 2, src += 8, out += 6) {
+        uint32_t v = b64url_group(src), w = b64url_group(src + 4);
+        JWG_ENSURE((v | w) <= B64_MAX, JWG_ERR_BASE64URL);
+        b64url_store_be64(((uint64_t)v << 40) | ((uint64_t)w << 16), out);
+    }
+    for (; i < full; i++, src += 4, out += 3) {
+        uint32_t v = b64url_group(src);
+        JWG_ENSURE(v <= B64_MAX, JWG_ERR_BASE64URL);
+        b64url_store3(v, out);
     }
 
-    if (in_len % 4 != 0)
-        JWG_TRY(b64url_decode_tail(src, in_len % 4, out));
+    size_t rest = in_len % 4;
+    if (rest != 0) {
+        uint32_t v = b64url_shifted[0][src[0]] | b64url_shifted[1][src[1]] |
+                     (rest == 3 ? b64url_shifted[2][src[2]] : 0);
+        JWG_ENSURE(v <= B64_MAX, JWG_ERR_BASE64URL);
+        JWG_TRY(b64url_store_tail(v, rest, out));
+    }
+
+    *out_len = need;
+    return JWG_OK;
+}
+
+/* Returns all ones when lo <= c <= hi, else 0, without a branch (c, lo and hi below 2^31). */
+static inline uint32_t ct_in_range(uint32_t c, uint32_t lo, uint32_t hi)
+{
+    return (((c - lo) | (hi - c)) >> 31) - 1u;
+}
+
+/*
+ * The 6-bit value of character `c` computed with arithmetic only: no table
+ * load and no branch depends on `c`. Characters outside the alphabet return
+ * a value with bit 8 set.
+ */
+static inline uint32_t ct_value(uint8_t ch)
+{
+    uint32_t c = ch;
+    uint32_t upper = ct_in_range(c, 'A', 'Z');
+    uint32_t lower = ct_in_range(c, 'a', 'z');
+    uint32_t digit = ct_in_range(c, '0', '9');
+    uint32_t minus = ct_in_range(c, '-', '-');
+    uint32_t under = ct_in_range(c, '_', '_');
+
+    uint32_t v = (upper & (c - 'A')) | (lower & (c - 'a' + 26u)) | (digit & (c - '0' + 52u)) |
+                 (minus & 62u) | (under & 63u);
+    return v | (~(upper | lower | digit | minus | under) & 0x100u);
+}
+
+/* Decodes 2 to 4 characters into a 24-bit group; returns above B64_MAX when one is invalid. */
+static inline uint32_t ct_group(const uint8_t *s, size_t n)
+{
+    uint32_t a = ct_value(s[0]), b = ct_value(s[1]);
+    uint32_t c = n > 2 ? ct_value(s[2]) : 0;
+    uint32_t d = n > 3 ? ct_value(s[3]) : 0;
+
+    uint32_t bad = (a | b | c | d) & 0x100u;
+    return (a << 18) | (b << 12) | (c << 6) | d | (bad << 16);
+}
+
+/*
+ * Secrets are decoded without tables (see the NOTE at the top). Validity
+ * and length are not secret, so an error returns at once.
+ */
+jwg_err jwg_b64url_decode_secret(const char *in, size_t in_len, uint8_t *out, size_t out_cap,
+                                 size_t *out_len)
+{
+    size_t need;
+    JWG_TRY(b64url_prepare(in, in_len, out, out_cap, out_len, &need));
+
+    const uint8_t *src = (const uint8_t *)in;
+    for (size_t i = 0; i < in_len / 4; i++, src += 4, out += 3) {
+        uint32_t v = ct_group(src, 4);
+        JWG_ENSURE(v <= B64_MAX, JWG_ERR_BASE64URL);
+        b64url_store3(v, out);
+    }
+
+    size_t rest = in_len % 4;
+    if (rest != 0) {
+        uint32_t v = ct_group(src, rest);
+        JWG_ENSURE(v <= B64_MAX, JWG_ERR_BASE64URL);
+        JWG_TRY(b64url_store_tail(v, rest, out));
+    }
 
     *out_len = need;
     return JWG_OK;

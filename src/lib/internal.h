@@ -73,6 +73,14 @@ size_t jwg_b64url_decoded_len(size_t n);
 jwg_err jwg_b64url_decode(const char *in, size_t in_len, uint8_t *out, size_t out_cap,
                           size_t *out_len);
 
+/*
+ * Decodes as jwg_b64url_decode() does, with the same errors, but computes
+ * each character's value without table lookups or branches on it, for key
+ * material (JWK "k", "d"). An invalid input may return early.
+ */
+jwg_err jwg_b64url_decode_secret(const char *in, size_t in_len, uint8_t *out, size_t out_cap,
+                                 size_t *out_len);
+
 /* Encodes into `out` (capacity `out_cap`, at least the encoded length); returns the length written. */
 size_t jwg_b64url_encode(const uint8_t *in, size_t in_len, char *out, size_t out_cap);
 
