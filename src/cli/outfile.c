@@ -36,36 +36,38 @@ static char *concat(const char *a, const char *b)
 }
 
 /*
- * Sets f->resolved to realpath(dirname) + "/" + basename, so that "x" and
- * "./x" compare equal although neither exists yet.
+ * Records the directory's device and inode and the file name, so that "x"
+ * and "./x" compare equal although neither exists yet.
  */
 static bool resolve_directory(struct outfile *f)
 {
     char *dir_copy = concat(f->path, "");
     char *base_copy = concat(f->path, "");
-    char *dir = NULL;
-    char *dir_slash = NULL;
+    struct stat st;
+    int error = 0;
     bool ok = false;
 
     if (dir_copy == NULL || base_copy == NULL) {
         cli_error("out of memory resolving", f->path, "free memory and retry");
         goto out;
     }
-    dir = realpath(dirname(dir_copy), NULL);
-    if (dir == NULL) {
+    if (stat(dirname(dir_copy), &st) != 0)
+        error = errno;
+    else if (!S_ISDIR(st.st_mode))
+        error = ENOTDIR;
+    if (error != 0) {
         cli_error_detail("cannot open output directory", f->path,
-                         "create the directory or choose another path", strerror(errno));
+                         "create the directory or choose another path", strerror(error));
         goto out;
     }
-    dir_slash = concat(dir, "/");
-    f->resolved = dir_slash != NULL ? concat(dir_slash, basename(base_copy)) : NULL;
-    ok = f->resolved != NULL;
+    f->dir_dev = st.st_dev;
+    f->dir_ino = st.st_ino;
+    f->name = concat(basename(base_copy), "");
+    ok = f->name != NULL;
     if (!ok)
         cli_error("out of memory resolving", f->path, "free memory and retry");
 
 out:
-    free(dir_slash);
-    free(dir);
     free(base_copy);
     free(dir_copy);
     return ok;
@@ -112,7 +114,7 @@ bool outfile_resolve(struct outfile *f)
 
 bool outfile_same(const struct outfile *a, const struct outfile *b)
 {
-    if (strcmp(a->resolved, b->resolved) == 0)
+    if (a->dir_dev == b->dir_dev && a->dir_ino == b->dir_ino && strcmp(a->name, b->name) == 0)
         return true;
     return a->exists && b->exists && a->dev == b->dev && a->ino == b->ino;
 }
@@ -211,6 +213,6 @@ void outfile_discard(struct outfile *f)
         (void)unlink(f->temp);
     free(f->temp);
     f->temp = NULL;
-    free(f->resolved);
-    f->resolved = NULL;
+    free(f->name);
+    f->name = NULL;
 }

@@ -13,10 +13,12 @@
 
 struct outfile {
     const char *path; /* target path as given on the command line */
-    char *resolved;   /* real path of the directory, '/', and the file name */
-    char *temp;       /* temporary file beside the target; NULL when none exists */
-    bool exists;      /* the target existed when outfile_resolve() ran */
-    dev_t dev;        /* device and inode of an existing target */
+    dev_t dir_dev;    /* device and inode of the directory the path names */
+    ino_t dir_ino;
+    char *name;  /* file name within that directory */
+    char *temp;  /* temporary file beside the target; NULL when none exists */
+    bool exists; /* the target existed when outfile_resolve() ran */
+    dev_t dev;   /* device and inode of an existing target */
     ino_t ino;
 };
 
@@ -27,7 +29,7 @@ struct outfile {
  */
 bool outfile_resolve(struct outfile *f);
 
-/* Returns true when both resolved outputs name one file: same path, or same inode. */
+/* Returns true when both resolved outputs name one file: same directory and name, or same inode. */
 bool outfile_same(const struct outfile *a, const struct outfile *b);
 
 /*
