@@ -408,6 +408,12 @@ static const struct date_case date_cases[] = {
     {"[17e-1]", 1, JWG_OK},
     /* beyond double precision, still exact */
     {"[9007199254740993]", 9007199254740993, JWG_OK},
+    /* 18 digits, the longest integer the fast path reads */
+    {"[999999999999999999]", 999999999999999999, JWG_OK},
+    /* 19 digits take the exact general path */
+    {"[1000000000000000000]", 1000000000000000000, JWG_OK},
+    /* zero */
+    {"[0]", 0, JWG_OK},
     /* largest int64 */
     {"[9223372036854775807]", INT64_MAX, JWG_OK},
     /* one above int64 saturates */
