@@ -43,7 +43,7 @@ int64_t jwg_sat_sub(int64_t a, int64_t b)
 }
 
 /* Returns the registered name that `s` (length `n`, unescaped) spells, or JWG_NAME_COUNT. */
-static jwg_name name_lookup(const uint8_t *s, size_t n)
+static inline jwg_name name_lookup(const uint8_t *s, size_t n)
 {
     if (n == 4)
         return memcmp(s, "crit", 4) == 0 ? JWG_NAME_CRIT : JWG_NAME_COUNT;
@@ -69,7 +69,7 @@ static jwg_name name_lookup(const uint8_t *s, size_t n)
 }
 
 /* Classifies member name node `idx`, unescaping it first when it has an escape. */
-static jwg_name name_of(const jwg_json_doc *doc, size_t idx)
+static inline jwg_name name_of(const jwg_json_doc *doc, size_t idx)
 {
     const jwg_json_node *n = &doc->nodes[idx];
     if ((n->flags & JWG_JSON_HAS_ESCAPE) == 0)

@@ -313,10 +313,26 @@ JSON_HOT jwg_err json_string(struct json_parser *p)
     return JWG_OK;
 }
 
-/* Skips one or more digits at s[*i]; fails when there is none. */
+/*
+ * Skips one or more digits at s[*i]; fails when there is none. Eight bytes
+ * are tested at a time: byte x is a digit when y = x ^ '0' is below 10, and
+ * ((y & 0x7f) + 0x76) | y has its top bit set exactly when it is not. No
+ * byte's sum carries into the next, so every byte is judged on its own.
+ */
 JSON_HOT jwg_err json_digits(const uint8_t *s, size_t n, size_t *i)
 {
+    const uint64_t ones = 0x0101010101010101u;
+
     JWG_ENSURE(*i < n && json_is_digit(s[*i]), JWG_ERR_JSON_SYNTAX);
+    while (*i + 8 <= n) {
+        uint64_t y = json_load64_le(s + *i) ^ (ones * '0');
+        uint64_t other = (((y & (ones * 0x7fu)) + ones * 0x76u) | y) & (ones * 0x80u);
+        if (other != 0) {
+            *i += (size_t)(__builtin_ctzll(other) / 8);
+            return JWG_OK;
+        }
+        *i += 8;
+    }
     while (*i < n && json_is_digit(s[*i]))
         (*i)++;
     return JWG_OK;
