@@ -28,13 +28,18 @@ static const char b64url_alphabet[64] =
      : (c) == '_'               ? 63                                                               \
                                 : -1)
 
-/* Marks a character outside the alphabet; valid entries stay below 2^24, so any OR with it is above B64_MAX. */
+/*
+ * Marks a character outside the alphabet. Valid entries stay below 2^24, so
+ * an OR with it exceeds B64_MAX.
+ */
 #define B64_BAD 0xff000000u
 #define B64_MAX 0x00ffffffu
 
 #define B64_ENTRY(c, shift) (B64_VALUE(c) < 0 ? B64_BAD : (uint32_t)B64_VALUE(c) << (shift))
-#define B64_ROW4(c, s) B64_ENTRY(c, s), B64_ENTRY((c) + 1, s), B64_ENTRY((c) + 2, s), B64_ENTRY((c) + 3, s)
-#define B64_ROW16(c, s) B64_ROW4(c, s), B64_ROW4((c) + 4, s), B64_ROW4((c) + 8, s), B64_ROW4((c) + 12, s)
+#define B64_ROW4(c, s)                                                                             \
+    B64_ENTRY(c, s), B64_ENTRY((c) + 1, s), B64_ENTRY((c) + 2, s), B64_ENTRY((c) + 3, s)
+#define B64_ROW16(c, s)                                                                            \
+    B64_ROW4(c, s), B64_ROW4((c) + 4, s), B64_ROW4((c) + 8, s), B64_ROW4((c) + 12, s)
 #define B64_ROW64(c, s)                                                                            \
     B64_ROW16(c, s), B64_ROW16((c) + 16, s), B64_ROW16((c) + 32, s), B64_ROW16((c) + 48, s)
 #define B64_TABLE(s) {B64_ROW64(0, s), B64_ROW64(64, s), B64_ROW64(128, s), B64_ROW64(192, s)}
@@ -89,7 +94,7 @@ static inline void b64url_store_be64(uint64_t v, uint8_t *out)
     memcpy(out, &v, sizeof(v));
 }
 
-/* Decodes the group of four characters at `src` through the tables; above B64_MAX when a character is invalid. */
+/* Decodes four characters through the tables. The result exceeds B64_MAX when one is invalid. */
 static inline uint32_t b64url_group(const uint8_t *src)
 {
     return b64url_shifted[0][src[0]] | b64url_shifted[1][src[1]] | b64url_shifted[2][src[2]] |
@@ -182,7 +187,7 @@ static inline uint32_t ct_value(uint8_t ch)
     return v | (~(upper | lower | digit | minus | under) & 0x100u);
 }
 
-/* Decodes 2 to 4 characters into a 24-bit group; returns above B64_MAX when one is invalid. */
+/* Decodes 2 to 4 characters into a 24-bit group. The result exceeds B64_MAX when one is invalid. */
 static inline uint32_t ct_group(const uint8_t *s, size_t n)
 {
     uint32_t a = ct_value(s[0]), b = ct_value(s[1]);

@@ -1092,9 +1092,10 @@ jwg_err jwg_json_numeric_date(const jwg_json_doc *doc, size_t idx, int64_t *out)
     JWG_ENSURE(out != NULL, JWG_ERR_INVALID_ARGUMENT);
     *out = 0;
 
-    /* Nearly every date is a plain non-negative integer of at most 18 digits, which cannot overflow. */
+    /* Nearly every date is a non-negative integer of at most 18 digits, which cannot overflow. */
     const jwg_json_node *n = json_node_of(doc, idx, JWG_JSON_NUMBER);
-    if (n != NULL && (n->flags & JWG_JSON_INTEGER) != 0 && n->len <= 18 && doc->src[n->start] != '-') {
+    if (n != NULL && (n->flags & JWG_JSON_INTEGER) != 0 && n->len <= 18 &&
+        doc->src[n->start] != '-') {
         const uint8_t *s = doc->src + n->start;
         int64_t v = 0;
         for (size_t k = 0; k < n->len; k++)
