@@ -33,10 +33,14 @@ enum cli_exit {
 /* Latest accepted --now, 9999-12-31T23:59:59Z, so that any date arithmetic stays in range. */
 #define CLI_MAX_NOW 253402300799
 
-/* Maximum number of --key options of one command line. */
+/* The algorithms the library implements, for help and messages (RFC 7518, RFC 8037). */
+#define CLI_ALG_NAMES \
+    "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA"
+
+/* Maximum number of files of one key option (--key, --jwks, --hmac-secret-file) and of --alg. */
 #define CLI_MAX_KEY_FILES 16u
 
-/* Prints "jwtguard: error: <what> (<value>): <todo>" to stderr. */
+/* Prints "jwtguard: error: <what> (<value>): <todo>" to stderr; "<what>: <todo>" when value is NULL. */
 void cli_error(const char *what, const char *value, const char *todo);
 
 /* Prints "jwtguard: error: <what> (<value>): <todo> [<detail>]" when detail is not empty. */
@@ -51,8 +55,23 @@ void cli_json_compact(FILE *f, const char *json, size_t len);
 /* Writes a JSON string, or null when `s` is NULL. */
 void cli_json_cstr_or_null(FILE *f, const char *s);
 
-/* Writes `len` bytes with control characters shown as \xNN, for text output. */
+/*
+ * Writes `len` bytes for a terminal: control characters as \xNN, C1 controls
+ * and bidirectional overrides and isolates as \uNNNN.
+ */
 void cli_print_safe(FILE *f, const char *s, size_t len);
+
+/* Maximum bytes of a token value shown in a message; longer ones end in "...". */
+#define CLI_MAX_SHOWN_VALUE 80u
+
+/* Writes a value taken from a token, in double quotes, escaped as cli_print_safe() does and cut. */
+void cli_print_value(FILE *f, const char *s, size_t len);
+
+/* Size of "YYYY-MM-DDTHH:MM:SSZ" and its NUL. */
+#define CLI_UTC_MAX 21u
+
+/* Formats a Unix time in 0..CLI_MAX_NOW as ISO 8601 UTC; false when out of that range. */
+bool cli_format_utc(int64_t t, char out[CLI_UTC_MAX]);
 
 /*
  * Reads a whole file into a NUL-terminated buffer released with
@@ -70,6 +89,19 @@ bool cli_read_stream(FILE *f, const char *name, size_t cap, char **out, size_t *
 
 /* Wipes and frees a buffer from cli_read_file() or cli_read_stream(). */
 void cli_buf_free(char *buf, size_t len);
+
+/* An option and whether the command line gave it. */
+struct cli_given {
+    bool given;
+    const char *option;
+};
+
+/*
+ * Prints "<what> (<option>): <todo>" for the first row that was given and
+ * returns false; returns true when none was.
+ */
+bool cli_check_none_given(const struct cli_given *rows, size_t count, const char *what,
+                          const char *todo);
 
 /* Parses a decimal integer in [min, max]; prints the error for `option` and returns false. */
 bool cli_parse_int64(const char *option, const char *text, int64_t min, int64_t max, int64_t *out);

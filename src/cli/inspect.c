@@ -54,9 +54,11 @@ static const struct opt_row inspect_rows[] = {
 
 static const struct opt_spec inspect_spec = {
     "inspect",
-    "[--json] [--now UNIX] TOKEN|-",
-    "Decode a token WITHOUT verifying it and list risky findings. Exit status:\n"
-    "0 decoded with no findings, 1 findings, 2 not decodable.",
+    "[--json] [--now UNIX] [TOKEN|-]",
+    "Decode a token WITHOUT verifying it and list risky findings. The token is read\n"
+    "from standard input when TOKEN is '-' or absent. Exit status: 0 decoded with no\n"
+    "findings, 1 findings, 2 not decodable (with --json, an object with\n"
+    "\"decodable\":false is still printed).",
     inspect_rows,
     CLI_ARRAY_LEN(inspect_rows),
     1};
@@ -135,6 +137,23 @@ static const char *kid_problem(const char *kid, size_t len)
     return NULL;
 }
 
+/*
+ * RFC 7515 4.1.11: a verifier must reject a token whose "crit" names an
+ * extension it does not understand. jwtguard verify understands none and
+ * rejects a malformed "crit" too, so any "crit" member is reported.
+ */
+static void check_crit(struct inspect_ctx *ctx, const jwg_result *r)
+{
+    const char *raw;
+    size_t len;
+
+    if (jwg_result_raw(r, JWG_PART_HEADER, "crit", &raw, &len) != JWG_OK)
+        return;
+    add_finding(ctx, "crit", "header \"crit\" is %.*s: verifiers that do not understand these "
+                "extensions must reject the token",
+                (int)(len > CLI_MAX_SHOWN_VALUE ? CLI_MAX_SHOWN_VALUE : len), raw);
+}
+
 /* A kid used as a file path, SQL value or command argument lets the token choose the key. */
 static void check_kid(struct inspect_ctx *ctx, const jwg_result *r)
 {
@@ -174,8 +193,13 @@ static void check_times(struct inspect_ctx *ctx, const jwg_result *r)
             add_finding(ctx, "no-exp", "claims have no \"exp\": the token never expires");
         return;
     }
-    if (now >= exp)
-        add_finding(ctx, "expired", "token expired %.0f seconds ago", now - exp);
+    if (now >= exp) {
+        char utc[CLI_UTC_MAX];
+
+        if (!cli_format_utc((int64_t)exp, utc))
+            snprintf(utc, sizeof(utc), "out of range");
+        add_finding(ctx, "expired", "token expired %.0f seconds ago, at %s", now - exp, utc);
+    }
     if (claim_number(r, "iat", &iat) && exp - iat > INSPECT_LONG_LIFETIME)
         add_finding(ctx, "long-lifetime", "lifetime exp - iat is %.0f seconds, over one hour",
                     exp - iat);
@@ -195,6 +219,7 @@ static void find_all(struct inspect_ctx *ctx, const jwg_result *r)
 {
     check_alg(ctx, r);
     check_embedded_keys(ctx, r);
+    check_crit(ctx, r);
     check_kid(ctx, r);
     check_claims(ctx, r);
 }
@@ -230,11 +255,29 @@ static const char *undecodable_todo(jwg_err rc, const char *token, size_t len)
     }
 }
 
-/* Prints why the strict decoder rejected the token; the value is the error name, never token bytes. */
-static void report_undecodable(jwg_err rc, const jwg_result *r, const char *token, size_t len)
+/*
+ * Prints why the strict decoder rejected the token; the value is the error
+ * name, never token bytes. With --json the same goes to standard output as
+ * one object, so that a pipe into jq does not receive empty input.
+ */
+static void report_undecodable(const struct inspect_ctx *ctx, jwg_err rc, const jwg_result *r,
+                               const char *token, size_t len)
 {
-    cli_error_detail("token is not decodable", jwg_err_name(rc), undecodable_todo(rc, token, len),
-                     jwg_result_detail(r));
+    const char *todo = undecodable_todo(rc, token, len);
+    const char *detail = jwg_result_detail(r);
+
+    cli_error_detail("token is not decodable", jwg_err_name(rc), todo, detail);
+    if (!ctx->json)
+        return;
+    fputs("{\"decodable\":false,\"error\":", stdout);
+    cli_json_cstr_or_null(stdout, jwg_err_name(rc));
+    fputs(",\"message\":", stdout);
+    cli_json_cstr_or_null(stdout, jwg_strerror(rc));
+    fputs(",\"detail\":", stdout);
+    cli_json_cstr_or_null(stdout, detail[0] != '\0' ? detail : NULL);
+    fputs(",\"todo\":", stdout);
+    cli_json_cstr_or_null(stdout, todo);
+    fputs("}\n", stdout);
 }
 
 /* Returns the length of the signature segment in characters; its content is never printed. */
@@ -247,19 +290,46 @@ static size_t signature_length(const char *token, size_t len)
     return len - i;
 }
 
+/*
+ * Writes the NumericDate claims as ISO 8601 UTC: as "name":"time" members
+ * for JSON, or as "name time" words for text. Claims that are absent, not
+ * numbers or outside 0..9999-12-31 are left out.
+ */
+static void print_times(const jwg_result *r, bool json)
+{
+    static const char *const names[] = {"iat", "nbf", "exp"};
+    const char *sep = "";
+
+    for (size_t i = 0; i < CLI_ARRAY_LEN(names); i++) {
+        char utc[CLI_UTC_MAX];
+        double value;
+
+        if (!claim_number(r, names[i], &value) || value < 0 || value > (double)CLI_MAX_NOW ||
+            !cli_format_utc((int64_t)value, utc))
+            continue;
+        if (json)
+            printf("%s\"%s\":\"%s\"", sep, names[i], utc);
+        else
+            printf("%s%s %s", sep, names[i], utc);
+        sep = json ? "," : ", ";
+    }
+}
+
 /* Writes header and claims JSON text; the decoder has checked that both are UTF-8 JSON objects. */
 static void print_json_report(const struct inspect_ctx *ctx, const jwg_result *r, size_t sig_len)
 {
     const char *text;
     size_t len;
 
-    fputs("{\"verified\":false,\"header\":", stdout);
+    fputs("{\"decodable\":true,\"verified\":false,\"header\":", stdout);
     if (jwg_result_json(r, JWG_PART_HEADER, &text, &len) == JWG_OK)
         cli_json_compact(stdout, text, len);
     fputs(",\"claims\":", stdout);
     if (jwg_result_json(r, JWG_PART_CLAIMS, &text, &len) == JWG_OK)
         cli_json_compact(stdout, text, len);
-    printf(",\"signature_length\":%zu,\"findings\":[", sig_len);
+    fputs(",\"times\":{", stdout);
+    print_times(r, true);
+    printf("},\"signature_length\":%zu,\"findings\":[", sig_len);
     for (size_t i = 0; i < ctx->finding_count; i++) {
         printf("%s{\"id\":", i > 0 ? "," : "");
         cli_json_cstr_or_null(stdout, ctx->findings[i].id);
@@ -286,6 +356,9 @@ static void print_text_report(const struct inspect_ctx *ctx, const jwg_result *r
     fputs("UNVERIFIED: the signature was NOT checked; do not trust these values.\n", stdout);
     print_part(r, JWG_PART_HEADER, "header: ");
     print_part(r, JWG_PART_CLAIMS, "claims: ");
+    fputs("times (UTC): ", stdout);
+    print_times(r, false);
+    fputc('\n', stdout);
     printf("signature: %zu base64url characters (not shown)\n", sig_len);
     if (ctx->finding_count == 0) {
         fputs("findings: none\n", stdout);
@@ -309,7 +382,7 @@ static int inspect_token(struct inspect_ctx *ctx, const char *token, size_t len)
         return CLI_EXIT_USAGE;
     }
     if (rc != JWG_OK) {
-        report_undecodable(rc, r, token, len);
+        report_undecodable(ctx, rc, r, token, len);
         jwg_result_free(r);
         return CLI_EXIT_USAGE;
     }
@@ -334,7 +407,7 @@ int cli_cmd_inspect(int argc, char **argv)
     enum opt_status parsed;
 
     if (ctx == NULL) {
-        cli_error("out of memory", "inspect", "free memory and retry");
+        cli_error("out of memory", NULL, "free memory and retry");
         return CLI_EXIT_USAGE;
     }
     parsed = opts_parse(&inspect_spec, argc, argv, ctx, operand, &operand_count);

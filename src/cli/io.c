@@ -68,7 +68,10 @@ bool cli_read_file(const char *path, size_t cap, const char *todo, char **out, s
     *out = NULL;
     *out_len = 0;
     if (f == NULL) {
-        cli_error("cannot open file", path, strerror(errno));
+        char what[128];
+
+        snprintf(what, sizeof(what), "cannot open file: %s", strerror(errno));
+        cli_error(what, path, "check the path and its permissions");
         return false;
     }
 
@@ -99,5 +102,17 @@ bool cli_parse_int64(const char *option, const char *text, int64_t min, int64_t 
         return false;
     }
     *out = (int64_t)value;
+    return true;
+}
+
+bool cli_check_none_given(const struct cli_given *rows, size_t count, const char *what,
+                          const char *todo)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (rows[i].given) {
+            cli_error(what, rows[i].option, todo);
+            return false;
+        }
+    }
     return true;
 }

@@ -55,16 +55,68 @@ static enum key_format declared_format(const char *buf, size_t len, char *label,
     return KEY_PEM_OTHER;
 }
 
-/* Prints the library's rejection of a key file. */
-static bool key_rejected(const jwg_keyset *ks, const char *path, jwg_err rc, const char *todo)
+/* What the key material is, because one error code can need a different fix for each. */
+enum key_kind { KIND_ANY, KIND_HMAC, KIND_ASYMMETRIC };
+
+/*
+ * What to do about a key the library rejected, by error code and key kind.
+ * The first matching row wins; a code without a row gets the loader's own
+ * hint, which says what the option takes.
+ */
+static const struct {
+    jwg_err code;
+    enum key_kind kind;
+    const char *todo;
+} key_hints[] = {
+    {JWG_ERR_KEY_WEAK, KIND_HMAC, NULL}, /* hmac_weak_hint() names the size for the algorithm */
+    {JWG_ERR_KEY_WEAK, KIND_ASYMMETRIC,
+     "use an RSA key of at least 2048 bits: openssl genpkey -algorithm RSA -pkeyopt "
+     "rsa_keygen_bits:2048"},
+    {JWG_ERR_KEY_WEAK, KIND_ANY,
+     "use an RSA key of at least 2048 bits, or an HMAC secret of at least 32 random bytes"},
+    {JWG_ERR_KEY_MIXED, KIND_ANY, "give HMAC secrets and public keys to separate verifications"},
+    {JWG_ERR_KEY_DUPLICATE_KID, KIND_ANY, "give each key its own kid, or drop the duplicate key"},
+    {JWG_ERR_KEY_SET_FULL, KIND_ANY, "give at most 64 keys in all"},
+    {JWG_ERR_KEY_ALG_MISMATCH, KIND_ANY,
+     "give an --alg of the key's family: RS* or PS* for RSA, ES* for EC, EdDSA for OKP, HS* for "
+     "a secret"},
+    {JWG_ERR_KEY_USE, KIND_ANY, "give a key whose \"use\" is \"sig\""},
+};
+
+/* Writes the minimum secret size for `alg` (RFC 7518 3.2: at least the hash output). */
+static void hmac_weak_hint(const char *alg, char *out, size_t cap)
+{
+    size_t bytes = 32;
+
+    if (alg != NULL && strcmp(alg, "HS384") == 0)
+        bytes = 48;
+    else if (alg != NULL && strcmp(alg, "HS512") == 0)
+        bytes = 64;
+    snprintf(out, cap, "the secret needs at least %zu random bytes for %s", bytes,
+             alg != NULL ? alg : "HS256");
+}
+
+/* Prints the library's rejection of a key file, with the hint for its code and kind. */
+static bool key_rejected(const jwg_keyset *ks, const char *path, jwg_err rc, enum key_kind kind,
+                         const char *alg, const char *todo)
 {
     char detail[JWG_DETAIL_MAX + 64];
+    char hint[96];
     const char *why = jwg_keyset_detail(ks);
 
     snprintf(detail, sizeof(detail), "%s: %s", jwg_err_name(rc),
              why[0] != '\0' ? why : jwg_strerror(rc));
-    if (rc == JWG_ERR_KEY_ALG_MISMATCH)
-        todo = "give an --alg of the key's family: RS* or PS* for RSA, ES* for EC, EdDSA for OKP";
+    for (size_t i = 0; i < CLI_ARRAY_LEN(key_hints); i++) {
+        if (key_hints[i].code != rc ||
+            (key_hints[i].kind != KIND_ANY && key_hints[i].kind != kind))
+            continue;
+        todo = key_hints[i].todo;
+        if (todo == NULL) {
+            hmac_weak_hint(alg, hint, sizeof(hint));
+            todo = hint;
+        }
+        break;
+    }
     cli_error_detail("key rejected", path, todo, detail);
     return false;
 }
@@ -88,13 +140,34 @@ static bool jwk_has_private_key(const char *buf, size_t len)
     return private_key;
 }
 
-/* A key file to load and its loader; `alg` and `kid` may be NULL. */
+/*
+ * Returns true when `buf` loads as a JWK set (`as_set`) or as one JWK. The
+ * library reads it into a scratch set, so that a set given to --key, or a
+ * single JWK given to --jwks, is named as what it is.
+ */
+static bool loads_as(const char *buf, size_t len, bool as_set)
+{
+    jwg_keyset *probe = NULL;
+    bool ok = false;
+
+    if (jwg_keyset_new(&probe) == JWG_OK)
+        ok = (as_set ? jwg_keyset_add_jwks(probe, buf, len) : jwg_keyset_add_jwk(probe, buf, len)) ==
+             JWG_OK;
+    jwg_keyset_free(probe);
+    return ok;
+}
+
+/*
+ * A key file to load and its loader; `alg` and `kid` may be NULL. The loader
+ * sets *trailing_newline, when it is not NULL, for a secret ending in "\n".
+ */
 struct load_request {
     jwg_keyset *ks;
     const char *path;
     const char *alg;
     const char *kid;
     bool (*load)(const struct load_request *req, const char *buf, size_t len);
+    bool *trailing_newline;
 };
 
 /* Reads the request's file and hands its bytes to the request's loader, then wipes them. */
@@ -120,9 +193,10 @@ static bool load_public(const struct load_request *req, const char *buf, size_t 
     const char *todo =
         "give a public key PEM, certificate PEM, public JWK, or oct JWK holding an HMAC secret";
     char label[64];
+    enum key_format format = declared_format(buf, len, label, sizeof(label));
     jwg_err rc;
 
-    switch (declared_format(buf, len, label, sizeof(label))) {
+    switch (format) {
     case KEY_PEM_PUBLIC:
         rc = jwg_keyset_add_pem_public(ks, buf, len, NULL, NULL);
         break;
@@ -136,6 +210,10 @@ static bool load_public(const struct load_request *req, const char *buf, size_t 
             return false;
         }
         rc = jwg_keyset_add_jwk(ks, buf, len);
+        if (rc != JWG_OK && loads_as(buf, len, true)) {
+            cli_error("this is a JWK set, not one key", path, "pass it with --jwks");
+            return false;
+        }
         break;
     case KEY_PEM_PRIVATE:
     case KEY_PEM_OTHER:
@@ -150,27 +228,47 @@ static bool load_public(const struct load_request *req, const char *buf, size_t 
         cli_error("not a PEM or JWK file", path, todo);
         return false;
     }
-    return rc == JWG_OK || key_rejected(ks, path, rc, todo);
+    return rc == JWG_OK ||
+           key_rejected(ks, path, rc, format == KEY_JWK ? KIND_ANY : KIND_ASYMMETRIC, NULL, todo);
 }
 
 bool keyfile_load_public(jwg_keyset *ks, const char *path)
 {
-    const struct load_request req = {ks, path, NULL, NULL, load_public};
+    const struct load_request req = {ks, path, NULL, NULL, load_public, NULL};
 
     return load_file(&req);
 }
 
+/* Loads a JWK set, naming a PEM file or a single JWK as what --key takes. */
 static bool load_jwks(const struct load_request *req, const char *buf, size_t len)
 {
-    jwg_err rc = jwg_keyset_add_jwks(req->ks, buf, len);
+    char label[64];
+    enum key_format format = declared_format(buf, len, label, sizeof(label));
+    jwg_err rc;
 
-    return rc == JWG_OK ||
-           key_rejected(req->ks, req->path, rc, "give a JWK set: {\"keys\": [...]}");
+    if (format != KEY_JWK && format != KEY_UNKNOWN) {
+        cli_error(strstr(label, "PRIVATE KEY") != NULL ? "this is a private key PEM file"
+                                                       : "this is a PEM file",
+                  req->path,
+                  strstr(label, "PRIVATE KEY") != NULL
+                      ? "pass its public key with --key: openssl pkey -in KEY -pubout"
+                      : "pass it with --key");
+        return false;
+    }
+    rc = jwg_keyset_add_jwks(req->ks, buf, len);
+    if (rc == JWG_OK)
+        return true;
+    if (format == KEY_JWK && loads_as(buf, len, false)) {
+        cli_error("this is a single JWK, not a JWK set", req->path, "pass it with --key");
+        return false;
+    }
+    return key_rejected(req->ks, req->path, rc, KIND_ANY, NULL,
+                        "give a JWK set: {\"keys\": [...]}");
 }
 
 bool keyfile_load_jwks(jwg_keyset *ks, const char *path)
 {
-    const struct load_request req = {ks, path, NULL, NULL, load_jwks};
+    const struct load_request req = {ks, path, NULL, NULL, load_jwks, NULL};
 
     return load_file(&req);
 }
@@ -184,9 +282,10 @@ static bool load_private(const struct load_request *req, const char *buf, size_t
     const char *kid = req->kid;
     const char *todo = "give a PKCS#8 private key PEM (BEGIN PRIVATE KEY) or a private JWK";
     char label[64];
+    enum key_format format = declared_format(buf, len, label, sizeof(label));
     jwg_err rc;
 
-    switch (declared_format(buf, len, label, sizeof(label))) {
+    switch (format) {
     case KEY_PEM_PRIVATE:
         rc = jwg_keyset_add_pem_private(ks, buf, len, alg, kid);
         break;
@@ -205,12 +304,13 @@ static bool load_private(const struct load_request *req, const char *buf, size_t
         cli_error("not a private key PEM or JWK", path, todo);
         return false;
     }
-    return rc == JWG_OK || key_rejected(ks, path, rc, todo);
+    return rc == JWG_OK ||
+           key_rejected(ks, path, rc, format == KEY_JWK ? KIND_ANY : KIND_ASYMMETRIC, alg, todo);
 }
 
 bool keyfile_load_private(jwg_keyset *ks, const char *path, const char *alg, const char *kid)
 {
-    const struct load_request req = {ks, path, alg, kid, load_private};
+    const struct load_request req = {ks, path, alg, kid, load_private, NULL};
 
     return load_file(&req);
 }
@@ -220,13 +320,16 @@ static bool load_hmac(const struct load_request *req, const char *buf, size_t le
 {
     jwg_err rc = jwg_keyset_add_hmac(req->ks, (const uint8_t *)buf, len, req->alg, req->kid);
 
-    return rc == JWG_OK ||
-           key_rejected(req->ks, req->path, rc, "give a secret file of at least 32 random bytes");
+    if (req->trailing_newline != NULL && len > 0 && buf[len - 1] == '\n')
+        *req->trailing_newline = true;
+    return rc == JWG_OK || key_rejected(req->ks, req->path, rc, KIND_HMAC, req->alg,
+                                        "give a secret file of at least 32 random bytes");
 }
 
-bool keyfile_load_hmac(jwg_keyset *ks, const char *path, const char *alg, const char *kid)
+bool keyfile_load_hmac(jwg_keyset *ks, const char *path, const char *alg, const char *kid,
+                       bool *trailing_newline)
 {
-    const struct load_request req = {ks, path, alg, kid, load_hmac};
+    const struct load_request req = {ks, path, alg, kid, load_hmac, trailing_newline};
 
     return load_file(&req);
 }

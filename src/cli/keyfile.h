@@ -22,7 +22,12 @@ bool keyfile_load_jwks(jwg_keyset *ks, const char *path);
 /* Loads a signing key: PEM PKCS#8 private key or private JWK, bound to `alg`. */
 bool keyfile_load_private(jwg_keyset *ks, const char *path, const char *alg, const char *kid);
 
-/* Loads a file's raw bytes, untrimmed, as an HMAC secret; `alg` and `kid` may be NULL. */
-bool keyfile_load_hmac(jwg_keyset *ks, const char *path, const char *alg, const char *kid);
+/*
+ * Loads a file's raw bytes, untrimmed, as an HMAC secret; `alg` and `kid` may
+ * be NULL. Sets *trailing_newline (when not NULL) if the file ends in "\n",
+ * without clearing it otherwise, so that one flag can cover several files.
+ */
+bool keyfile_load_hmac(jwg_keyset *ks, const char *path, const char *alg, const char *kid,
+                       bool *trailing_newline);
 
 #endif /* JWTGUARD_KEYFILE_H */

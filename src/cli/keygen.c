@@ -41,7 +41,8 @@ static const struct opt_row keygen_rows[] = {
 
 static const struct opt_spec keygen_spec = {
     "keygen",
-    "--alg ALG --out-private FILE [--out-jwks FILE] [options]",
+    "--alg ALG --out-private FILE --out-jwks FILE [options]    (RS*, PS*, ES*, EdDSA)\n"
+    "       jwtguard keygen --alg ALG --out-private FILE [options]                     (HS*)",
     "Generate a key for ALG. Asymmetric: a PKCS#8 private key PEM and a public JWK\n"
     "set. HS256/HS384/HS512: a random secret of the hash length, raw bytes, and no JWK set.",
     keygen_rows,
@@ -141,7 +142,9 @@ static int generate(const struct keygen_ctx *ctx, struct outfile *out, size_t co
     bool ok;
 
     if (rc != JWG_OK) {
-        cli_error_detail("key generation failed", ctx->alg, "give a supported --alg and --bits",
+        cli_error_detail("key generation failed", ctx->alg,
+                         jwg_alg_supported(ctx->alg) ? "give --bits from 2048 to 8192"
+                                                     : "give one of " CLI_ALG_NAMES " as --alg",
                          jwg_err_name(rc));
         return CLI_EXIT_USAGE;
     }

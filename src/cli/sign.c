@@ -56,13 +56,36 @@ static bool set_aud(void *c, const char *arg)
     return append(ctx->auds, &ctx->aud_count, "aud", arg);
 }
 
+/* Claims the signer sets itself, and the option that sets each (jwg_signer_add_claim_json). */
+static const struct {
+    const char *name;
+    const char *todo;
+} signer_claims[] = {
+    {"iat", "use --now to set the issue time"},
+    {"exp", "use --ttl"},
+    {"jti", "remove it, because every token gets a random jti"},
+    {"iss", "use --iss"},
+    {"aud", "use --aud"},
+    {"sub", "use --sub"},
+};
+
+/* Rejects NAME=JSON without a name, or with a name the signer sets, before any key is read. */
 static bool set_claim(void *c, const char *arg)
 {
     struct sign_ctx *ctx = c;
+    const char *equals = strchr(arg, '=');
 
-    if (strchr(arg, '=') == NULL || arg[0] == '=') {
-        cli_error("invalid --claim", arg, "write NAME=JSON, for example role=\"admin\"");
+    if (equals == NULL || arg[0] == '=') {
+        cli_error("invalid --claim", arg, "write NAME=JSON, for example --claim 'role=\"admin\"'");
         return false;
+    }
+    for (size_t i = 0; i < CLI_ARRAY_LEN(signer_claims); i++) {
+        const char *name = signer_claims[i].name;
+
+        if (strlen(name) == (size_t)(equals - arg) && strncmp(arg, name, strlen(name)) == 0) {
+            cli_error("name is set by the signer", name, signer_claims[i].todo);
+            return false;
+        }
     }
     return append(ctx->claims, &ctx->claim_count, "claim", arg);
 }
@@ -89,7 +112,8 @@ static const struct opt_row sign_rows[] = {
     {"kid", OPT_VALUE, "KID", "key id for a PEM key or HMAC secret (header \"kid\")", NULL,
      offsetof(struct sign_ctx, kid)},
     {"typ", OPT_VALUE, "TYP", "header \"typ\" (default JWT)", NULL, offsetof(struct sign_ctx, typ)},
-    {"claim", OPT_VALUE, "NAME=JSON", "extra claim with a JSON value (repeatable)", set_claim, 0},
+    {"claim", OPT_VALUE, "NAME=JSON",
+     "extra claim whose value is JSON text: 'role=\"admin\"', n=3 (repeatable)", set_claim, 0},
     {"now", OPT_VALUE, "UNIX", "issue at this Unix time in seconds instead of now", set_now, 0},
     {"jws", OPT_FLAG, NULL, "sign --payload-file as a JWS, adding no claims", NULL,
      offsetof(struct sign_ctx, jws)},
@@ -104,7 +128,12 @@ static const struct opt_spec sign_spec = {
     "Issue a compact JWT with iat, exp and a random jti, and print it with a newline.\n"
     "With --jws, sign the bytes of --payload-file unchanged instead: no claims are\n"
     "added, the header has no typ unless --typ sets it, and --iss, --aud, --sub,\n"
-    "--ttl, --claim and --now are errors. Verify it with jwtguard verify --jws.",
+    "--ttl, --claim and --now are errors. Verify it with jwtguard verify --jws.\n\n"
+    "--claim takes JSON text after the '=', so a string needs its JSON quotes and\n"
+    "the shell's: --claim 'role=\"admin\"'. A value that is not JSON is an error\n"
+    "(\"value is not valid JSON\"). iat, exp, jti, iss, aud and sub are set by the\n"
+    "signer and are errors as --claim (\"name is set by the signer\"): use --now,\n"
+    "--ttl, --iss, --aud and --sub.",
     sign_rows,
     CLI_ARRAY_LEN(sign_rows),
     0};
@@ -112,10 +141,7 @@ static const struct opt_spec sign_spec = {
 /* Checks --jws: a payload file is required, and no option that sets a claim is allowed. */
 static bool check_jws(const struct sign_ctx *ctx)
 {
-    const struct {
-        bool given;
-        const char *option;
-    } claim_options[] = {
+    const struct cli_given claim_options[] = {
         {ctx->iss != NULL, "--iss"}, {ctx->aud_count > 0, "--aud"},     {ctx->sub != NULL, "--sub"},
         {ctx->ttl != 0, "--ttl"},    {ctx->claim_count > 0, "--claim"}, {ctx->have_now, "--now"},
     };
@@ -125,14 +151,9 @@ static bool check_jws(const struct sign_ctx *ctx)
                   "give --payload-file FILE with the bytes to sign");
         return false;
     }
-    for (size_t i = 0; i < CLI_ARRAY_LEN(claim_options); i++) {
-        if (claim_options[i].given) {
-            cli_error("option conflicts with --jws", claim_options[i].option,
-                      "drop it: --jws signs the payload as it is and adds no claims");
-            return false;
-        }
-    }
-    return true;
+    return cli_check_none_given(claim_options, CLI_ARRAY_LEN(claim_options),
+                                "option conflicts with --jws",
+                                "drop it: --jws signs the payload as it is and adds no claims");
 }
 
 static bool check_required(const struct sign_ctx *ctx)
@@ -152,7 +173,7 @@ static bool check_required(const struct sign_ctx *ctx)
         return false;
     }
     if ((ctx->key_path == NULL) == (ctx->hmac_path == NULL)) {
-        cli_error("need exactly one key", "sign",
+        cli_error(ctx->key_path == NULL ? "no key given" : "two keys given", NULL,
                   "pass either --key FILE or --hmac-secret-file FILE");
         return false;
     }
@@ -168,12 +189,18 @@ static bool signer_ok(jwg_err rc, const char *what, const char *value)
     return false;
 }
 
-/* Adds one NAME=JSON claim; the name is copied so that argv stays untouched. */
+/*
+ * Adds one NAME=JSON claim; the name is copied so that argv stays untouched.
+ * set_claim() has rejected the names the signer sets, so a rejection here is
+ * the JSON value.
+ */
 static bool add_claim(jwg_signer *s, const char *arg)
 {
     const char *equals = strchr(arg, '=');
     size_t name_len = (size_t)(equals - arg);
     char name[256];
+    char todo[sizeof(name) + 64];
+    jwg_err rc;
 
     if (name_len >= sizeof(name)) {
         cli_error("claim name too long", "--claim", "use a name under 256 bytes");
@@ -181,8 +208,13 @@ static bool add_claim(jwg_signer *s, const char *arg)
     }
     memcpy(name, arg, name_len);
     name[name_len] = '\0';
-    return signer_ok(jwg_signer_add_claim_json(s, name, equals + 1, strlen(equals + 1)),
-                     "invalid --claim (JSON value or reserved name)", name);
+    rc = jwg_signer_add_claim_json(s, name, equals + 1, strlen(equals + 1));
+    if (rc == JWG_OK)
+        return true;
+    snprintf(todo, sizeof(todo), "quote strings as JSON, for example --claim '%s=\"admin\"'",
+             name);
+    cli_error_detail("value is not valid JSON", name, todo, jwg_err_name(rc));
+    return false;
 }
 
 /*
@@ -226,7 +258,7 @@ static bool build_signer(const struct sign_ctx *ctx, jwg_keyset *ks, jwg_signer 
     char what[JWG_DETAIL_MAX + 64];
     bool loaded = ctx->key_path != NULL
                       ? keyfile_load_private(ks, ctx->key_path, ctx->alg, ctx->kid)
-                      : keyfile_load_hmac(ks, ctx->hmac_path, ctx->alg, ctx->kid);
+                      : keyfile_load_hmac(ks, ctx->hmac_path, ctx->alg, ctx->kid, NULL);
     jwg_err rc;
 
     if (!loaded)
@@ -309,7 +341,7 @@ int cli_cmd_sign(int argc, char **argv)
         return CLI_EXIT_USAGE;
 
     if (jwg_keyset_new(&ks) != JWG_OK) {
-        cli_error("cannot create key set", "sign", "free memory and retry");
+        cli_error("cannot create key set", NULL, "free memory and retry");
         goto out;
     }
     if (build_signer(&ctx, ks, &s) && configure(s, &ctx))

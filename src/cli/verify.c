@@ -4,20 +4,31 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "keyfile.h"
 #include "opts.h"
+#include "reject.h"
 #include "token.h"
+
+/* The files of one repeatable key option, loaded in command-line order. */
+struct path_list {
+    const char *option;
+    const char *paths[CLI_MAX_KEY_FILES];
+    size_t count;
+};
 
 struct verify_ctx {
     jwg_keyset *keys;
     jwg_policy *policy;
-    const char *key_paths[CLI_MAX_KEY_FILES];
-    size_t key_count;
-    const char *jwks_path;
-    const char *hmac_path;
-    bool have_iss, have_aud;
+    struct path_list key_files, jwks_files, secret_files;
+    const char *algs[CLI_MAX_KEY_FILES];
+    size_t alg_count;
+    bool secret_newline;
+    const char *typ;
+    bool have_iss, have_aud, have_require, have_leeway, have_max_lifetime;
+    int64_t max_lifetime;
     bool no_iss_check, no_aud_check, no_exp_check;
     bool have_now;
     int64_t now;
@@ -36,16 +47,33 @@ static bool policy_ok(jwg_err rc, const char *option, const char *value)
     return false;
 }
 
-static bool set_key(void *c, const char *arg)
+/* Appends a file to a key option's list; the keys of every file go into one key set. */
+static bool add_path(struct path_list *list, const char *arg)
 {
-    struct verify_ctx *ctx = c;
+    char what[64];
 
-    if (ctx->key_count >= CLI_MAX_KEY_FILES) {
-        cli_error("too many --key options", arg, "put the keys in one JWK set and use --jwks");
+    if (list->count >= CLI_MAX_KEY_FILES) {
+        snprintf(what, sizeof(what), "too many --%s options", list->option);
+        cli_error(what, arg, "put the keys in one JWK set and use --jwks");
         return false;
     }
-    ctx->key_paths[ctx->key_count++] = arg;
+    list->paths[list->count++] = arg;
     return true;
+}
+
+static bool set_key(void *c, const char *arg)
+{
+    return add_path(&((struct verify_ctx *)c)->key_files, arg);
+}
+
+static bool set_jwks(void *c, const char *arg)
+{
+    return add_path(&((struct verify_ctx *)c)->jwks_files, arg);
+}
+
+static bool set_secret(void *c, const char *arg)
+{
+    return add_path(&((struct verify_ctx *)c)->secret_files, arg);
 }
 
 static bool set_iss(void *c, const char *arg)
@@ -66,36 +94,53 @@ static bool set_aud(void *c, const char *arg)
 
 static bool set_alg(void *c, const char *arg)
 {
-    return policy_ok(jwg_policy_add_alg(((struct verify_ctx *)c)->policy, arg), "alg", arg);
+    struct verify_ctx *ctx = c;
+
+    if (ctx->alg_count >= CLI_MAX_KEY_FILES) {
+        cli_error("too many --alg options", arg, "give each algorithm once");
+        return false;
+    }
+    if (jwg_policy_add_alg(ctx->policy, arg) != JWG_OK) {
+        cli_error("invalid --alg", arg, "give one of " CLI_ALG_NAMES " (case-sensitive)");
+        return false;
+    }
+    ctx->algs[ctx->alg_count++] = arg;
+    return true;
 }
 
 static bool set_typ(void *c, const char *arg)
 {
-    return policy_ok(jwg_policy_set_typ(((struct verify_ctx *)c)->policy, arg), "typ", arg);
+    struct verify_ctx *ctx = c;
+
+    ctx->typ = arg;
+    return policy_ok(jwg_policy_set_typ(ctx->policy, arg), "typ", arg);
 }
 
 static bool set_leeway(void *c, const char *arg)
 {
     int64_t v;
 
+    ((struct verify_ctx *)c)->have_leeway = true;
     return cli_parse_int64("leeway", arg, 0, 86400, &v) &&
            policy_ok(jwg_policy_set_leeway(((struct verify_ctx *)c)->policy, v), "leeway", arg);
 }
 
 static bool set_max_lifetime(void *c, const char *arg)
 {
-    jwg_policy *p = ((struct verify_ctx *)c)->policy;
-    int64_t v;
+    struct verify_ctx *ctx = c;
 
-    return cli_parse_int64("max-lifetime", arg, 0, 31536000, &v) &&
-           policy_ok(jwg_policy_set_max_lifetime(p, v), "max-lifetime", arg);
+    ctx->have_max_lifetime = true;
+    return cli_parse_int64("max-lifetime", arg, 0, 31536000, &ctx->max_lifetime) &&
+           policy_ok(jwg_policy_set_max_lifetime(ctx->policy, ctx->max_lifetime), "max-lifetime",
+                     arg);
 }
 
 static bool set_require(void *c, const char *arg)
 {
-    jwg_policy *p = ((struct verify_ctx *)c)->policy;
+    struct verify_ctx *ctx = c;
 
-    return policy_ok(jwg_policy_require_claim(p, arg), "require", arg);
+    ctx->have_require = true;
+    return policy_ok(jwg_policy_require_claim(ctx->policy, arg), "require", arg);
 }
 
 static bool set_now(void *c, const char *arg)
@@ -118,16 +163,19 @@ static bool set_max_token_bytes(void *c, const char *arg)
 static const struct opt_row verify_rows[] = {
     {"key", OPT_VALUE, "FILE", "PEM public key or certificate, or JWK (repeatable; see above)",
      set_key, 0},
-    {"jwks", OPT_VALUE, "FILE", "JWK set with the verification keys", NULL,
-     offsetof(struct verify_ctx, jwks_path)},
-    {"hmac-secret-file", OPT_VALUE, "FILE", "HMAC secret: the file's raw bytes, not trimmed", NULL,
-     offsetof(struct verify_ctx, hmac_path)},
+    {"jwks", OPT_VALUE, "FILE", "JWK set with the verification keys (repeatable, merged)",
+     set_jwks, 0},
+    {"hmac-secret-file", OPT_VALUE, "FILE",
+     "HMAC secret: the file's raw bytes, not trimmed (repeatable)", set_secret, 0},
     {"iss", OPT_VALUE, "ISS", "allowed issuer, compared byte for byte (repeatable)", set_iss, 0},
     {"aud", OPT_VALUE, "AUD", "allowed audience, compared byte for byte (repeatable)", set_aud, 0},
     {"alg", OPT_VALUE, "ALG", "allowed algorithm (repeatable; default: what the keys admit)",
      set_alg, 0},
-    {"typ", OPT_VALUE, "TYP", "required header \"typ\", such as JWT or at+jwt", set_typ, 0},
-    {"leeway", OPT_VALUE, "SECONDS", "clock skew allowed on exp, nbf and iat (0..86400)",
+    {"typ", OPT_VALUE, "TYP",
+     "required header \"typ\", such as JWT or at+jwt (case-insensitive, \"application/\" "
+     "optional)",
+     set_typ, 0},
+    {"leeway", OPT_VALUE, "SECONDS", "clock skew allowed on exp, nbf and iat (0..86400, default 0)",
      set_leeway, 0},
     {"max-lifetime", OPT_VALUE, "SECONDS", "maximum exp - iat; makes iat required",
      set_max_lifetime, 0},
@@ -142,8 +190,9 @@ static const struct opt_row verify_rows[] = {
      offsetof(struct verify_ctx, no_aud_check)},
     {"no-exp-check", OPT_FLAG, NULL, "accept a token without exp (exp is still checked if present)",
      NULL, offsetof(struct verify_ctx, no_exp_check)},
-    {"jws", OPT_FLAG, NULL, "verify a JWS with an opaque payload and print the payload", NULL,
-     offsetof(struct verify_ctx, jws)},
+    {"jws", OPT_FLAG, NULL,
+     "verify a JWS with an opaque payload: header, key and signature only; print the payload",
+     NULL, offsetof(struct verify_ctx, jws)},
     {"json", OPT_FLAG, NULL, "print one JSON object with the verdict on standard output", NULL,
      offsetof(struct verify_ctx, json)},
 };
@@ -155,16 +204,42 @@ static const struct opt_spec verify_spec = {
     "standard input when TOKEN is '-' or absent. Exit status: 0 valid, 1 rejected,\n"
     "2 usage or configuration error.\n\n"
     "--key takes a PEM public key, a PEM certificate, a public JWK, or an oct JWK\n"
-    "holding an HMAC secret. Private RSA, EC and OKP keys are rejected.",
+    "holding an HMAC secret. Private RSA, EC and OKP keys are rejected. --key, --jwks\n"
+    "and --hmac-secret-file repeat, and all their keys form one key set; --iss, --aud,\n"
+    "--alg and --require repeat as lists. Algorithms (--alg, case-sensitive):\n"
+    CLI_ALG_NAMES ".\n\n"
+    "--jws checks the header, key and signature only: an opaque payload has no\n"
+    "claims, so --iss, --aud, --require, --max-lifetime, --leeway, --now and the\n"
+    "--no-*-check flags are errors with it.",
     verify_rows,
     CLI_ARRAY_LEN(verify_rows),
     1};
 
+/* Rejects claim options with --jws: a user who adds them believes the claims were checked. */
+static bool check_jws_options(const struct verify_ctx *ctx)
+{
+    const struct cli_given claim_options[] = {
+        {ctx->have_iss, "--iss"},
+        {ctx->have_aud, "--aud"},
+        {ctx->have_require, "--require"},
+        {ctx->have_max_lifetime, "--max-lifetime"},
+        {ctx->have_leeway, "--leeway"},
+        {ctx->have_now, "--now"},
+        {ctx->no_iss_check, "--no-iss-check"},
+        {ctx->no_aud_check, "--no-aud-check"},
+        {ctx->no_exp_check, "--no-exp-check"},
+    };
+
+    return cli_check_none_given(claim_options, CLI_ARRAY_LEN(claim_options),
+                                "option has no effect with --jws",
+                                "an opaque payload has no claims; drop the option");
+}
+
 /*
  * Applies the three default checks. The library requires iss and aud unless
  * dropped, so the command requests an explicit choice instead of letting
- * jwg_verifier_new fail with a less direct message. A JWS has no claims, so
- * no claim check applies to it.
+ * jwg_verifier_new fail with a less direct message. Both choices are
+ * requested in one message when both are missing.
  */
 static bool apply_default_checks(struct verify_ctx *ctx)
 {
@@ -179,6 +254,13 @@ static bool apply_default_checks(struct verify_ctx *ctx)
     };
     char todo[96];
 
+    if (!ctx->have_iss && !ctx->no_iss_check && !ctx->have_aud && !ctx->no_aud_check &&
+        !ctx->jws) {
+        cli_error("no expected issuer or audience given", "--iss, --aud",
+                  "pass --iss VALUE and --aud VALUE, or --no-iss-check and --no-aud-check to "
+                  "accept any");
+        return false;
+    }
     for (size_t i = 0; i < CLI_ARRAY_LEN(rows); i++) {
         bool drop = rows[i].dropped || ctx->jws;
 
@@ -190,7 +272,7 @@ static bool apply_default_checks(struct verify_ctx *ctx)
         if (!rows[i].given && !drop) {
             snprintf(todo, sizeof(todo), "pass %s VALUE, or %s to accept any", rows[i].option,
                      rows[i].flag);
-            cli_error("no expected value given", rows[i].option + 2, todo);
+            cli_error("no expected value given", rows[i].option, todo);
             return false;
         }
         if (drop && !policy_ok(jwg_policy_drop_check(ctx->policy, rows[i].check), rows[i].flag, ""))
@@ -199,33 +281,38 @@ static bool apply_default_checks(struct verify_ctx *ctx)
     return true;
 }
 
+/* Loads every key file into the one key set; HMAC secrets and public keys cannot mix. */
 static bool load_keys(struct verify_ctx *ctx)
 {
-    if (ctx->key_count == 0 && ctx->jwks_path == NULL && ctx->hmac_path == NULL) {
-        cli_error("no key given", "verify",
-                  "pass --key FILE, --jwks FILE or --hmac-secret-file FILE");
+    if (ctx->key_files.count + ctx->jwks_files.count + ctx->secret_files.count == 0) {
+        cli_error("no key given", NULL, "pass --key FILE, --jwks FILE or --hmac-secret-file FILE");
         return false;
     }
-    for (size_t i = 0; i < ctx->key_count; i++) {
-        if (!keyfile_load_public(ctx->keys, ctx->key_paths[i]))
+    for (size_t i = 0; i < ctx->key_files.count; i++) {
+        if (!keyfile_load_public(ctx->keys, ctx->key_files.paths[i]))
             return false;
     }
-    if (ctx->jwks_path != NULL && !keyfile_load_jwks(ctx->keys, ctx->jwks_path))
-        return false;
-    return ctx->hmac_path == NULL || keyfile_load_hmac(ctx->keys, ctx->hmac_path, NULL, NULL);
+    for (size_t i = 0; i < ctx->jwks_files.count; i++) {
+        if (!keyfile_load_jwks(ctx->keys, ctx->jwks_files.paths[i]))
+            return false;
+    }
+    for (size_t i = 0; i < ctx->secret_files.count; i++) {
+        if (!keyfile_load_hmac(ctx->keys, ctx->secret_files.paths[i], NULL, NULL,
+                               &ctx->secret_newline))
+            return false;
+    }
+    return true;
 }
 
 static bool build_verifier(const struct verify_ctx *ctx, jwg_verifier **out)
 {
     char detail[JWG_DETAIL_MAX];
-    char what[JWG_DETAIL_MAX + 64];
     jwg_err rc = jwg_verifier_new(out, ctx->policy, ctx->keys, detail, sizeof(detail));
 
     if (rc == JWG_OK)
         return true;
-    snprintf(what, sizeof(what), "%s: %s", jwg_err_name(rc), detail[0] ? detail : jwg_strerror(rc));
-    cli_error_detail("invalid verification settings", "verify", "check the keys, --alg and --typ",
-                     what);
+    cli_error_detail("invalid verification settings", jwg_err_name(rc),
+                     "check the keys, --alg and --typ", detail[0] ? detail : jwg_strerror(rc));
     return false;
 }
 
@@ -300,6 +387,27 @@ static int exit_status(jwg_err rc)
     return CLI_EXIT_REJECTED;
 }
 
+/* Prints "jwtguard: rejected: NAME: message (detail)" and what the token holds, to stderr. */
+static void print_rejection(const struct verify_ctx *ctx, jwg_err rc, const jwg_result *r,
+                            const char *token, size_t len)
+{
+    const char *detail = r != NULL ? jwg_result_detail(r) : "";
+    const struct reject_info info = {
+        ctx->keys,
+        ctx->algs,
+        ctx->alg_count,
+        ctx->have_now ? ctx->now : (int64_t)time(NULL),
+        ctx->max_lifetime,
+        ctx->typ,
+        ctx->secret_newline,
+    };
+
+    fprintf(stderr, "jwtguard: rejected: %s: %s (%s)", jwg_err_name(rc), jwg_strerror(rc),
+            detail[0] != '\0' ? detail : "no detail");
+    reject_print_context(stderr, rc, r, &info, token, len);
+    fputc('\n', stderr);
+}
+
 static int run_verify(const struct verify_ctx *ctx, const jwg_verifier *v, const char *token,
                       size_t len)
 {
@@ -318,10 +426,7 @@ static int run_verify(const struct verify_ctx *ctx, const jwg_verifier *v, const
     } else if (rc == JWG_OK) {
         print_valid(ctx, r);
     } else {
-        const char *detail = r != NULL ? jwg_result_detail(r) : "";
-
-        fprintf(stderr, "jwtguard: rejected: %s: %s (%s)\n", jwg_err_name(rc), jwg_strerror(rc),
-                detail[0] != '\0' ? detail : "no detail");
+        print_rejection(ctx, rc, r, token, len);
     }
     jwg_result_free(r);
     return exit_status(rc);
@@ -329,7 +434,9 @@ static int run_verify(const struct verify_ctx *ctx, const jwg_verifier *v, const
 
 int cli_cmd_verify(int argc, char **argv)
 {
-    struct verify_ctx ctx = {0};
+    struct verify_ctx ctx = {.key_files.option = "key",
+                             .jwks_files.option = "jwks",
+                             .secret_files.option = "hmac-secret-file"};
     jwg_verifier *v = NULL;
     const char *operand[1] = {NULL};
     size_t operand_count = 0;
@@ -339,7 +446,7 @@ int cli_cmd_verify(int argc, char **argv)
     enum opt_status parsed;
 
     if (jwg_keyset_new(&ctx.keys) != JWG_OK || jwg_policy_new(&ctx.policy) != JWG_OK) {
-        cli_error("cannot create key set or policy", "verify", "free memory and retry");
+        cli_error("cannot create key set or policy", NULL, "free memory and retry");
         goto out;
     }
 
@@ -349,7 +456,8 @@ int cli_cmd_verify(int argc, char **argv)
         goto out;
     }
 
-    if (!apply_default_checks(&ctx) || !load_keys(&ctx) || !build_verifier(&ctx, &v))
+    if ((ctx.jws && !check_jws_options(&ctx)) || !apply_default_checks(&ctx) ||
+        !load_keys(&ctx) || !build_verifier(&ctx, &v))
         goto out;
     if (!token_read(operand[0], &token, &token_len))
         goto out;

@@ -4,15 +4,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-b64() {
-    printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='
-}
-
-# Builds HEADER.CLAIMS.sig from two JSON texts; the signature is never checked.
-tok() {
-    printf '%s.%s.c2lnbmF0dXJl' "$(b64 "$1")" "$(b64 "$2")"
-}
-
 GOOD_CLAIMS="{\"iss\":\"a\",\"aud\":\"b\",\"iat\":$NOW,\"exp\":$((NOW + 600))}"
 CLEAN=$(tok '{"alg":"RS256","kid":"k-2026"}' "$GOOD_CLAIMS")
 NONE=$(tok '{"alg":"NoNe"}' "$GOOD_CLAIMS")

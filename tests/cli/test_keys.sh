@@ -26,18 +26,22 @@ $V --key \$WORK/garbage.pem \$TOK          | 2 | not a PEM or JWK file ($WORK/ga
 verify --help                               | 0 | --key takes a PEM public key, a PEM certificate, a public JWK, or an oct JWK | help names the --key files
 $V --key \$WORK/crl.pem \$TOK              | 2 | unsupported PEM label      | foreign PEM label
 $V --key \$WORK/broken-public.pem \$TOK    | 2 | key rejected               | corrupt public key
-$V --key \$WORK/missing.pem \$TOK          | 2 | cannot open file           | missing file
+$V --key \$WORK/missing.pem \$TOK          | 2 | cannot open file: No such file or directory | missing file
 $V --key \$WORK/huge.pem \$TOK             | 2 | larger than 1 MiB          | size cap on key files
 $V --hmac-secret-file \$WORK/weak.secret \$TOK | 2 | JWG_ERR_KEY_WEAK     | HMAC secret under 32 bytes
 $V --jwks \$WORK/garbage.pem \$TOK         | 2 | key rejected               | JWK set that is not JSON
+$V --jwks \$KEYS/rsa-public.pem \$TOK      | 2 | this is a PEM file ($KEYS/rsa-public.pem): pass it with --key | PEM given to --jwks
+$V --jwks \$KEYS/rsa-private.pem \$TOK     | 2 | this is a private key PEM file | private PEM given to --jwks
+$V --key \$KEYS/rsa.jwks.json \$TOK       | 2 | this is a JWK set, not one key ($KEYS/rsa.jwks.json): pass it with --jwks | JWK set given to --key
+$V --jwks \$WORK/secret.jwk \$TOK         | 2 | this is a single JWK, not a JWK set | one JWK given to --jwks
 sign --key \$KEYS/rsa-public.pem --alg RS256 --ttl 60   | 2 | not a private key PEM or JWK | public PEM to sign
 sign --key \$WORK/pkcs1.pem --alg RS256 --ttl 60        | 2 | openssl pkcs8 -topk8        | PKCS#1 needs conversion
 sign --key \$KEYS/rsa-private.pem --alg ES256 --ttl 60  | 2 | JWG_ERR_KEY_ALG_MISMATCH    | alg outside key family
-sign --alg HS256 --ttl 60                               | 2 | need exactly one key        | no key
+sign --alg HS256 --ttl 60                               | 2 | no key given: pass either   | no key
 sign --hmac-secret-file \$HMAC --ttl 60                 | 2 | --alg                       | missing --alg
 sign --hmac-secret-file \$HMAC --alg HS256              | 2 | --ttl                       | missing --ttl
-sign --hmac-secret-file \$HMAC --alg HS256 --ttl 60 --claim exp=1 | 2 | invalid --claim   | reserved claim name
-sign --hmac-secret-file \$HMAC --alg HS256 --ttl 60 --claim role=admin | 2 | invalid --claim | value is not JSON
+sign --hmac-secret-file \$HMAC --alg HS256 --ttl 60 --claim exp=1 | 2 | name is set by the signer (exp): use --ttl | reserved claim name
+sign --hmac-secret-file \$HMAC --alg HS256 --ttl 60 --claim role=admin | 2 | value is not valid JSON (role): quote strings as JSON | value is not JSON
 sign --hmac-secret-file \$HMAC --alg HS256 --ttl 60 --claim role | 2 | NAME=JSON          | no '=' in --claim
 EOF
 
@@ -49,7 +53,7 @@ $V --key \$KEYS/rsa-public.pem \$RS        | 0 | -                     | public 
 $V --key \$KEYS/rsa-cert.pem \$RS          | 0 | -                     | certificate PEM
 $V --jwks \$KEYS/rsa.jwks.json \$RS        | 0 | -                     | JWK set
 $V --key \$KEYS/ec-public.pem \$RS         | 1 | JWG_ERR_ALG_NOT_ALLOWED | key of another family
-$V --key \$KEYS/rsa-public.pem --hmac-secret-file \$HMAC \$RS | 2 | JWG_ERR_KEY_MIXED | mixed key types
+$V --key \$KEYS/rsa-public.pem --hmac-secret-file \$HMAC \$RS | 2 | give HMAC secrets and public keys to separate verifications | mixed key types
 EOF
 
 # Errors never print the secret.

@@ -101,7 +101,7 @@ sign --payload-file \$WORK/payload.bin --hmac-secret-file \$HMAC --alg HS256 --t
 sign --jws --payload-file \$WORK/empty --hmac-secret-file \$HMAC --alg HS256 | 2 | payload file is empty ($WORK/empty): give a file of at least one byte | empty payload
 sign --jws --payload-file \$WORK/big.bin --hmac-secret-file \$HMAC --alg HS256 | 2 | file is larger than 1 MiB ($WORK/big.bin): give a smaller payload file | payload over 1 MiB
 sign --jws --payload-file \$WORK/max.bin --hmac-secret-file \$HMAC --alg HS256 | 0 | - | payload of exactly 1 MiB
-sign --jws --payload-file \$WORK/missing --hmac-secret-file \$HMAC --alg HS256 | 2 | cannot open file ($WORK/missing) | missing payload file
+sign --jws --payload-file \$WORK/missing --hmac-secret-file \$HMAC --alg HS256 | 2 | No such file or directory ($WORK/missing) | missing payload file
 EOF
 
 finish

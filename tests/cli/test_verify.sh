@@ -25,7 +25,7 @@ $V - < \$WORK/tok.raw                | 0 | "iss"                  | stdin withou
 $V < \$WORK/tok.crlf                 | 1 | JWG_ERR_BASE64URL      | CR is not trimmed
 $V < \$WORK/tok.nlnl                 | 1 | JWG_ERR_               | only one newline is dropped
 $V < \$WORK/tok.space                | 1 | JWG_ERR_               | leading space is not trimmed
-$V < /dev/null                       | 1 | JWG_ERR_TOKEN_SEGMENTS | empty input
+$V < /dev/null                       | 2 | no token on standard input | empty input
 $V x.y                               | 1 | JWG_ERR_TOKEN_SEGMENTS | two segments
 $V --alg HS384 \$TOK                  | 1 | JWG_ERR_ALG_NOT_ALLOWED | alg outside --alg list
 $V --alg none \$TOK                   | 2 | invalid --alg          | none cannot be allowed
