@@ -42,6 +42,39 @@ int64_t jwg_sat_sub(int64_t a, int64_t b)
     return r;
 }
 
+/* Marks an empty slot of name_slots; no 3-byte name packs to it. */
+#define NAME_NONE UINT32_MAX
+
+/*
+ * A 3-byte name's slot in name_slots. The multiplier was searched for so
+ * that the 13 registered 3-byte names land in distinct slots of 16, which
+ * makes the lookup one multiply, one load and one compare, with no
+ * data-dependent branch chain as a switch would compile to.
+ */
+#define NAME_SLOT(key) (((uint32_t)(key) * 0xe3fbd4eeu) >> 28)
+
+static const struct {
+    uint32_t key;
+    jwg_name id;
+} name_slots[16] = {
+    {NAME3('i', 'a', 't'), JWG_NAME_IAT},
+    {NAME3('x', '5', 'c'), JWG_NAME_X5C},
+    {NAME3('x', '5', 'u'), JWG_NAME_X5U},
+    {NAME3('c', 't', 'y'), JWG_NAME_CTY},
+    {NAME3('t', 'y', 'p'), JWG_NAME_TYP},
+    {NAME3('k', 'i', 'd'), JWG_NAME_KID},
+    {NAME_NONE, JWG_NAME_COUNT},
+    {NAME_NONE, JWG_NAME_COUNT},
+    {NAME3('j', 'w', 'k'), JWG_NAME_JWK},
+    {NAME3('j', 'k', 'u'), JWG_NAME_JKU},
+    {NAME3('a', 'l', 'g'), JWG_NAME_ALG},
+    {NAME3('n', 'b', 'f'), JWG_NAME_NBF},
+    {NAME3('e', 'x', 'p'), JWG_NAME_EXP},
+    {NAME3('a', 'u', 'd'), JWG_NAME_AUD},
+    {NAME3('i', 's', 's'), JWG_NAME_ISS},
+    {NAME_NONE, JWG_NAME_COUNT},
+};
+
 /* Returns the registered name that `s` (length `n`, unescaped) spells, or JWG_NAME_COUNT. */
 static inline jwg_name name_lookup(const uint8_t *s, size_t n)
 {
@@ -50,22 +83,9 @@ static inline jwg_name name_lookup(const uint8_t *s, size_t n)
     if (n != 3)
         return JWG_NAME_COUNT;
 
-    switch (NAME3(s[0], s[1], s[2])) {
-    case NAME3('a', 'l', 'g'): return JWG_NAME_ALG;
-    case NAME3('k', 'i', 'd'): return JWG_NAME_KID;
-    case NAME3('t', 'y', 'p'): return JWG_NAME_TYP;
-    case NAME3('c', 't', 'y'): return JWG_NAME_CTY;
-    case NAME3('j', 'k', 'u'): return JWG_NAME_JKU;
-    case NAME3('x', '5', 'u'): return JWG_NAME_X5U;
-    case NAME3('j', 'w', 'k'): return JWG_NAME_JWK;
-    case NAME3('x', '5', 'c'): return JWG_NAME_X5C;
-    case NAME3('e', 'x', 'p'): return JWG_NAME_EXP;
-    case NAME3('n', 'b', 'f'): return JWG_NAME_NBF;
-    case NAME3('i', 'a', 't'): return JWG_NAME_IAT;
-    case NAME3('i', 's', 's'): return JWG_NAME_ISS;
-    case NAME3('a', 'u', 'd'): return JWG_NAME_AUD;
-    default: return JWG_NAME_COUNT;
-    }
+    uint32_t key = NAME3(s[0], s[1], s[2]);
+    uint32_t slot = NAME_SLOT(key);
+    return name_slots[slot].key == key ? name_slots[slot].id : JWG_NAME_COUNT;
 }
 
 /* Classifies member name node `idx`, unescaping it first when it has an escape. */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "support/vfixture.h"
+#include "verify_internal.h"
 
 #define HDR "{\"alg\":\"HS256\"}"
 #define ISS_AUD "\"iss\":\"https://issuer.example\",\"aud\":\"api\""
@@ -238,10 +239,73 @@ static void claims_policy_invalid(void **state)
     jwg_policy_free(p);
 }
 
+/* Parses `json` (an object) and indexes its registered names into `names`. */
+static void index_names(const char *json, jwg_json_node *nodes, size_t cap, jwg_names *names)
+{
+    jwg_json_doc doc;
+    jwg_err rc = jwg_json_parse((const uint8_t *)json, strlen(json), nodes, cap, 4, &doc);
+    assert_int_equal(rc, JWG_OK);
+    jwg_names_index(&doc, names);
+}
+
+/* Every registered name is found, by its value node; the value of name k is the number k + 1. */
+static void names_index_all(void **state)
+{
+    (void)state;
+    static const char json[] =
+        "{\"alg\":1,\"kid\":2,\"typ\":3,\"cty\":4,\"crit\":5,\"jku\":6,\"x5u\":7,"
+        "\"jwk\":8,\"x5c\":9,\"exp\":10,\"nbf\":11,\"iat\":12,\"iss\":13,\"aud\":14}";
+    jwg_json_node nodes[64];
+    jwg_names names;
+    index_names(json, nodes, 64, &names);
+
+    for (size_t k = 0; k < JWG_NAME_COUNT; k++) {
+        char want[8];
+        snprintf(want, sizeof(want), "%zu", k + 1);
+        const jwg_json_node *value = &nodes[names.idx[k]];
+        assert_int_not_equal(names.idx[k], 0);
+        assert_int_equal(value->len, strlen(want));
+        assert_memory_equal(json + value->start, want, value->len);
+    }
+}
+
+/* Names that differ from a registered one by length, case or one byte are not indexed. */
+static void names_index_near_misses(void **state)
+{
+    (void)state;
+    static const char json[] = "{\"al\":1,\"algs\":2,\"ALG\":3,\"\\u0000\\u0000\\u0000\":4,"
+                               "\"cri\":5,\"crits\":6,\"x5t\":7,\"sub\":8,\"jti\":9,\"\":10}";
+    jwg_json_node nodes[64];
+    jwg_names names;
+    index_names(json, nodes, 64, &names);
+
+    for (size_t k = 0; k < JWG_NAME_COUNT; k++)
+        assert_int_equal(names.idx[k], 0);
+}
+
+/* Escaped spellings of registered names are found after unescaping. */
+static void names_index_escaped(void **state)
+{
+    (void)state;
+    static const char json[] =
+        "{\"\\u0061lg\":1,\"\\u0063rit\":2,\"i\\u0073s\":3,\"\\u0065xpiry\":4}";
+    jwg_json_node nodes[64];
+    jwg_names names;
+    index_names(json, nodes, 64, &names);
+
+    assert_int_equal(names.idx[JWG_NAME_ALG], 2);
+    assert_int_equal(names.idx[JWG_NAME_CRIT], 4);
+    assert_int_equal(names.idx[JWG_NAME_ISS], 6);
+    assert_int_equal(names.idx[JWG_NAME_EXP], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(claims_table),
+        cmocka_unit_test(names_index_all),
+        cmocka_unit_test(names_index_near_misses),
+        cmocka_unit_test(names_index_escaped),
         cmocka_unit_test(claims_detail_no_value),
         cmocka_unit_test(claims_policy_ranges),
         cmocka_unit_test(claims_policy_invalid),
