@@ -65,8 +65,13 @@ int main(int argc, char **argv)
 
     size_t jwks_len = 0;
     char *jwks = read_file(argv[1], &jwks_len);
+    if (jwks == NULL) {
+        perror(argv[1]);
+        return 2;
+    }
+
     jwg_verifier *verifier = NULL;
-    if (jwks == NULL || build_verifier(jwks, jwks_len, &verifier) != JWG_OK) {
+    if (build_verifier(jwks, jwks_len, &verifier) != JWG_OK) {
         free(jwks);
         return 2;
     }
