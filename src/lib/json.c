@@ -1083,6 +1083,32 @@ jwg_err jwg_json_double(const jwg_json_doc *doc, size_t idx, double *out)
 }
 
 /*
+ * Returns the value of 8 ASCII digits at `s`. Each step combines adjacent
+ * groups in parallel: digits into 2-digit values, those into 4-digit values,
+ * and those into the 8-digit result, so the chain is 3 steps long, not 8.
+ */
+static inline uint64_t json_eight_digits(const uint8_t *s)
+{
+    uint64_t v = json_load64_le(s) - UINT64_C(0x3030303030303030);
+    v = (v * 10u + (v >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
+    v = (v * 100u + (v >> 16)) & UINT64_C(0x0000ffff0000ffff);
+    return (v * 10000u + (v >> 32)) & UINT64_C(0xffffffff);
+}
+
+/* Returns the value of the `n` ASCII digits at `s`; `n` is at most 18, so it cannot overflow. */
+static uint64_t json_decimal(const uint8_t *s, size_t n)
+{
+    uint64_t v = 0;
+    size_t k = 0;
+
+    for (; k < n % 8; k++)
+        v = v * 10u + (uint64_t)(s[k] - '0');
+    for (; k < n; k += 8)
+        v = v * 100000000u + json_eight_digits(s + k);
+    return v;
+}
+
+/*
  * Floors a number to whole seconds exactly from its decimal text, so that
  * neither a double's 53-bit precision nor a huge exponent can misplace a
  * timestamp. Magnitudes of 10^19 and beyond saturate.
@@ -1096,11 +1122,7 @@ jwg_err jwg_json_numeric_date(const jwg_json_doc *doc, size_t idx, int64_t *out)
     const jwg_json_node *n = json_node_of(doc, idx, JWG_JSON_NUMBER);
     if (n != NULL && (n->flags & JWG_JSON_INTEGER) != 0 && n->len <= 18 &&
         doc->src[n->start] != '-') {
-        const uint8_t *s = doc->src + n->start;
-        int64_t v = 0;
-        for (size_t k = 0; k < n->len; k++)
-            v = v * 10 + (s[k] - '0');
-        *out = v;
+        *out = (int64_t)json_decimal(doc->src + n->start, n->len);
         return JWG_OK;
     }
 

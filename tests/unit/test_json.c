@@ -463,6 +463,36 @@ static void json_numeric_date_table(void **state)
     check_number_cases(date_cases, JWG_ARRAY_LEN(date_cases), jwg_json_numeric_date);
 }
 
+/* Integers of 1 to 18 digits read the same as NumericDates and through jwg_json_int64. */
+static void json_numeric_date_digits(void **state)
+{
+    (void)state;
+    uint64_t x = 0x9e3779b97f4a7c15u;
+
+    for (int round = 0; round < 20000; round++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int digits = 1 + round % 18;
+        char text[32];
+        size_t len = (size_t)digits + 2;
+        text[0] = '[';
+        for (int i = 0; i < digits; i++)
+            text[1 + i] = (char)('0' + (x >> (i * 3 % 60)) % 10);
+        text[len - 1] = ']';
+        if (digits > 1 && text[1] == '0')
+            text[1] = '7';
+
+        jwg_json_node nodes[4];
+        jwg_json_doc doc;
+        int64_t date = -1, whole = -2;
+        assert_int_equal(jwg_json_parse((const uint8_t *)text, len, nodes, 4, 2, &doc), JWG_OK);
+        assert_int_equal(jwg_json_numeric_date(&doc, 1, &date), JWG_OK);
+        assert_int_equal(jwg_json_int64(&doc, 1, &whole), JWG_OK);
+        assert_int_equal(date, whole);
+    }
+}
+
 static const struct date_case int64_cases[] = {
     /* zero */
     {"[0]", 0, JWG_OK},
@@ -639,6 +669,7 @@ int main(void)
         cmocka_unit_test(json_duplicates_large),
         cmocka_unit_test(json_depth_limit),
         cmocka_unit_test(json_numeric_date_table),
+        cmocka_unit_test(json_numeric_date_digits),
         cmocka_unit_test(json_int64_table),
         cmocka_unit_test(json_double_values),
         cmocka_unit_test(json_string_access),
