@@ -64,6 +64,9 @@ void cli_print_safe(FILE *f, const char *s, size_t len);
 /* Maximum bytes of a token value shown in a message; longer ones end in "...". */
 #define CLI_MAX_SHOWN_VALUE 80u
 
+/* Returns how many of `len` bytes to show so that at most `max` are shown and no UTF-8 sequence is cut. */
+size_t cli_cut_len(const char *s, size_t len, size_t max);
+
 /* Writes a value taken from a token, in double quotes, escaped as cli_print_safe() does and cut. */
 void cli_print_value(FILE *f, const char *s, size_t len);
 

@@ -142,6 +142,9 @@ static const char *kid_problem(const char *kid, size_t len)
  * extension it does not understand. jwtguard verify understands none and
  * rejects a malformed "crit" too, so any "crit" member is reported.
  */
+/* Keeps the crit finding, with its advice, inside one finding message. */
+#define CRIT_SHOWN_MAX 40u
+
 static void check_crit(struct inspect_ctx *ctx, const jwg_result *r)
 {
     const char *raw;
@@ -149,9 +152,11 @@ static void check_crit(struct inspect_ctx *ctx, const jwg_result *r)
 
     if (jwg_result_raw(r, JWG_PART_HEADER, "crit", &raw, &len) != JWG_OK)
         return;
-    add_finding(ctx, "crit", "header \"crit\" is %.*s: verifiers that do not understand these "
+
+    size_t shown = cli_cut_len(raw, len, CRIT_SHOWN_MAX);
+    add_finding(ctx, "crit", "header \"crit\" is %.*s%s: verifiers that do not understand these "
                 "extensions must reject the token",
-                (int)(len > CLI_MAX_SHOWN_VALUE ? CLI_MAX_SHOWN_VALUE : len), raw);
+                (int)shown, raw, shown < len ? "..." : "");
 }
 
 /* A kid used as a file path, SQL value or command argument lets the token choose the key. */

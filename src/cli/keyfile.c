@@ -40,8 +40,21 @@ static enum key_format declared_format(const char *buf, size_t len, char *label,
     if (armour == NULL)
         return KEY_UNKNOWN;
     armour += sizeof(begin) - 1;
-    label_end = strstr(armour, "-----");
-    if (label_end == NULL || (size_t)(label_end - armour) >= cap)
+
+    /*
+     * Labels in use are upper-case words on the BEGIN line (RFC 7468 4).
+     * Stopping at any other byte keeps key bytes on the next lines out of
+     * the label, which error messages print.
+     */
+    label_end = armour;
+    while (label_end < end && (size_t)(label_end - armour) < cap &&
+           ((*label_end >= 'A' && *label_end <= 'Z') || (*label_end >= '0' && *label_end <= '9') ||
+            *label_end == ' ' || *label_end == '-'))
+        label_end++;
+    while (label_end > armour && label_end[-1] == '-')
+        label_end--;
+    if ((size_t)(label_end - armour) >= cap || (size_t)(end - label_end) < 5 ||
+        strncmp(label_end, "-----", 5) != 0)
         return KEY_UNKNOWN;
 
     memcpy(label, armour, (size_t)(label_end - armour));

@@ -130,6 +130,10 @@ void cli_json_compact(FILE *f, const char *json, size_t len)
             i += n - 1;
             continue;
         }
+        if (in_string && ch == 0x7F) {
+            fputs("\\u007f", f);
+            continue;
+        }
         if (in_string) {
             in_string = escaped || ch != '"';
             escaped = !escaped && ch == '\\';
@@ -162,24 +166,31 @@ void cli_print_safe(FILE *f, const char *s, size_t len)
         if (n > 1 && is_deceptive(p + i, n)) {
             fprintf(f, "\\u%04lx", utf8_code_point(p + i, n));
             i += n;
-        } else if (p[i] < 0x20 || p[i] == 0x7F) {
+        } else if (p[i] < 0x20 || (p[i] >= 0x7F && n <= 1)) {
+            /* Also a byte of no valid UTF-8 sequence: 0x9B alone is CSI on 8-bit terminals. */
             fprintf(f, "\\x%02x", p[i++]);
         } else {
-            fputc(p[i++], f);
+            fwrite(p + i, 1, n, f);
+            i += n;
         }
     }
 }
 
+size_t cli_cut_len(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+
+    size_t shown = max;
+    while (shown > 0 && ((unsigned char)s[shown] & 0xC0u) == 0x80u)
+        shown--;
+    return shown;
+}
+
 void cli_print_value(FILE *f, const char *s, size_t len)
 {
-    size_t shown = len;
+    size_t shown = cli_cut_len(s, len, CLI_MAX_SHOWN_VALUE);
 
-    /* Cut on a character boundary, so that no partial sequence is printed. */
-    if (len > CLI_MAX_SHOWN_VALUE) {
-        shown = CLI_MAX_SHOWN_VALUE;
-        while (shown > 0 && ((unsigned char)s[shown] & 0xC0u) == 0x80u)
-            shown--;
-    }
     fputc('"', f);
     cli_print_safe(f, s, shown);
     fputs(shown < len ? "\"..." : "\"", f);

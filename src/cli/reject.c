@@ -49,9 +49,11 @@ static void print_raw_member(FILE *f, const jwg_result *r, jwg_part part, const 
         fprintf(f, "token has no %s", name);
         return;
     }
+    size_t shown = cli_cut_len(raw, len, CLI_MAX_SHOWN_VALUE);
+
     fprintf(f, "token %s ", name);
-    cli_print_safe(f, raw, len > CLI_MAX_SHOWN_VALUE ? CLI_MAX_SHOWN_VALUE : len);
-    if (len > CLI_MAX_SHOWN_VALUE)
+    cli_print_safe(f, raw, shown);
+    if (shown < len)
         fputs("...", f);
 }
 
