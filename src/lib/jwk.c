@@ -613,7 +613,8 @@ static bool is_jwe_alg(const char *alg, size_t len)
  * Decides whether a member of a JWK set is skipped: RFC 7517 5 says to
  * ignore a key whose "kty" is not understood, and a key whose "use" is not
  * "sig" (RFC 7517 4.2) or whose "alg" is a JWE algorithm is for encryption,
- * which this library never does. `*skip` is set when so. A member that is
+ * which this library never does; so are X25519 and X448 keys. `*skip` is
+ * set when so. A member that is
  * not an object, or whose "kty", "use" or "alg" is missing where required
  * or is not a string, is an error: malformed sets are rejected, not trimmed.
  */
@@ -639,7 +640,13 @@ static jwg_err jwks_member_skipped(const struct jwk_reader *r, bool *skip)
         JWG_TRY(jwk_text(r, "alg", alg, sizeof(alg), &alg_len));
     bool jwe = alg_len != 0 && alg_len != SIZE_MAX && is_jwe_alg(alg, alg_len);
 
-    *skip = kty == KTY_UNKNOWN || not_sig || jwe;
+    /* RFC 8037 3.2: OKP keys on X25519 and X448 are for ECDH-ES key agreement only. */
+    JWG_TRY(jwk_string(r, "crv", &idx));
+    bool agreement = kty == KTY_OKP && idx != 0 &&
+                     (jwg_json_string_equals(r->doc, idx, "X25519", 6) ||
+                      jwg_json_string_equals(r->doc, idx, "X448", 4));
+
+    *skip = kty == KTY_UNKNOWN || not_sig || jwe || agreement;
     return JWG_OK;
 }
 

@@ -332,7 +332,9 @@ static const struct load_case load_cases[] = {
     /* a name that only starts like a JWE family is not one */
     {"jwks near jwe alg", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"oct\",\"alg\":\"RSA-OAE\",\"k\":\"" OCT_K "\"}]}", 0, NULL, NULL, JWG_ERR_ALG_UNKNOWN, 0, NULL, -1, -1},
     /* an unknown curve of a known kty still rejects the set */
-    {"jwks unknown crv", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"X25519\",\"x\":\"" ED25519_X "\"}]}", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 0, NULL, -1, -1},
+    {"jwks unknown crv", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed9\",\"x\":\"" ED25519_X "\"}]}", 0, NULL, NULL, JWG_ERR_KEY_UNSUPPORTED, 0, NULL, -1, -1},
+    /* X25519 and X448 are key-agreement curves (RFC 8037 3.2), so a set skips them */
+    {"jwks skip x25519", PRE_NONE, LOAD_JWKS, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" ED25519_X "\"},{\"kty\":\"OKP\",\"crv\":\"X25519\",\"x\":\"" ED25519_X "\"},{\"kty\":\"OKP\",\"crv\":\"X448\",\"x\":\"AA\"}]}", 0, NULL, NULL, JWG_OK, 1, "EdDSA", 1, 0},
     /* a single JWK with a JWE alg is still rejected */
     {"jwk single jwe alg", PRE_NONE, LOAD_JWK, "{\"kty\":\"oct\",\"alg\":\"A256KW\",\"k\":\"" OCT_K "\"}", 0, NULL, NULL, JWG_ERR_ALG_UNKNOWN, 0, NULL, -1, -1},
 };
