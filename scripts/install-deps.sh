@@ -16,6 +16,7 @@ cmake
 clang
 pkg-config
 libssl-dev
+libcurl4-openssl-dev
 libjansson-dev
 libcmocka-dev
 libjwt-dev
