@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -43,6 +44,13 @@ jwg_err jwg_http_global_init(void)
     if (pthread_once(&global_once, global_init_once) != 0)
         return JWG_ERR_CRYPTO;
     return global_rc == CURLE_OK ? JWG_OK : JWG_ERR_CRYPTO;
+}
+
+int64_t jwg_http_monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void jwg_http_response_clear(jwg_http_response *resp)
@@ -195,7 +203,11 @@ static int64_t parse_delta_seconds(const char *s, size_t len)
     return v;
 }
 
-/* Applies one Cache-Control directive (RFC 9111 5.2.2) of `len` bytes. */
+/*
+ * Applies one Cache-Control directive (RFC 9111 5.2.2) of `len` bytes.
+ * NOTE: Age and Expires are ignored, so a set from a shared cache may live up
+ * to Age seconds longer than the origin meant, within max_cache_s.
+ */
 static void apply_directive(transfer *t, const char *d, size_t len)
 {
     static const char max_age[] = "max-age=";
@@ -259,6 +271,7 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_of
 static bool setopts(CURL *c, const jwg_http_limits *l, const char *url, const url_parts *p,
                     transfer *t, char *errbuf)
 {
+    long remaining_ms = (long)(l->deadline_ms - jwg_http_monotonic_ms());
     bool loopback = host_is_loopback(p->host);
     bool ok = true;
 
@@ -268,15 +281,16 @@ static bool setopts(CURL *c, const jwg_http_limits *l, const char *url, const ur
     ok = ok && curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
     ok = ok && curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
     ok = ok && curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, l->connect_timeout_ms) == CURLE_OK;
-    ok = ok && curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, l->total_timeout_ms) == CURLE_OK;
+    ok = ok && curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, remaining_ms) == CURLE_OK;
     ok = ok && curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)l->max_response_bytes) ==
                    CURLE_OK;
     ok = ok && curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK;
     ok = ok && curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK;
     ok = ok && curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) == CURLE_OK;
     ok = ok && (l->ca_file == NULL || curl_easy_setopt(c, CURLOPT_CAINFO, l->ca_file) == CURLE_OK);
-    /* A proxy from the environment must not see loopback traffic; other hosts
-     * keep it, since TLS is verified end to end through a CONNECT proxy. */
+    /* A proxy from the environment must not see loopback traffic. NOTE: other
+     * hosts keep it, because TLS is verified end to end through a CONNECT proxy,
+     * but the proxy learns which providers are trusted. */
     ok = ok && (!loopback || curl_easy_setopt(c, CURLOPT_PROXY, "") == CURLE_OK);
     ok = ok && curl_easy_setopt(c, CURLOPT_USERAGENT, "jwtguard/" JWG_VERSION_STRING) == CURLE_OK;
     ok = ok && curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) == CURLE_OK;
@@ -311,6 +325,10 @@ static jwg_err get_once(const jwg_http_limits *l, const char *url, const url_par
     JWG_ENSURE(c != NULL, JWG_ERR_NOMEM);
 
     jwg_err rc = JWG_ERR_KEY_SOURCE_UNAVAILABLE;
+    if (jwg_http_monotonic_ms() >= l->deadline_ms) {
+        jwg_detail_set(detail, detail_len, "GET %.100s: timed out before the request started", url);
+        goto out;
+    }
     if (!setopts(c, l, url, p, t, errbuf)) {
         jwg_detail_set(detail, detail_len, "GET %.100s: libcurl rejected an option", url);
         goto out;

@@ -14,7 +14,7 @@
 typedef struct jwg_http_limits {
     const char *ca_file; /* NULL: the system's trust store */
     long connect_timeout_ms;
-    long total_timeout_ms;
+    int64_t deadline_ms; /* jwg_http_monotonic_ms() by which the whole GET, redirects included, ends */
     size_t max_response_bytes;
     bool allow_http_loopback;
     const atomic_bool *abort; /* a transfer stops soon after this becomes true; may be NULL */
@@ -25,6 +25,9 @@ typedef struct jwg_http_response {
     size_t len;
     int64_t max_age; /* Cache-Control max-age in seconds; -1 when absent; no-store and no-cache give 0 */
 } jwg_http_response;
+
+/* Returns CLOCK_MONOTONIC in milliseconds, the clock of jwg_http_limits.deadline_ms. */
+int64_t jwg_http_monotonic_ms(void);
 
 /* Initializes libcurl once per process; JWG_ERR_CRYPTO when it fails. */
 jwg_err jwg_http_global_init(void);

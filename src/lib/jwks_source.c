@@ -178,13 +178,14 @@ void jwg_jwks_source_free(jwg_jwks_source *src)
 
 /* ---- fetching (without the lock) ------------------------------------------ */
 
-static jwg_err get(jwg_jwks_source *src, const char *url, jwg_http_response *resp, char *detail,
-                   size_t detail_len)
+/* GETs `url`; the total timeout bounds the whole fetch, discovery included. */
+static jwg_err get(jwg_jwks_source *src, int64_t deadline_ms, const char *url,
+                   jwg_http_response *resp, char *detail, size_t detail_len)
 {
     jwg_http_limits limits = {
         .ca_file = src->opt.ca_file,
         .connect_timeout_ms = src->opt.connect_timeout_ms,
-        .total_timeout_ms = src->opt.total_timeout_ms,
+        .deadline_ms = deadline_ms,
         .max_response_bytes = src->opt.max_response_bytes,
         .allow_http_loopback = src->opt.allow_http_loopback,
         .abort = &src->abort,
@@ -254,14 +255,15 @@ out:
     return rc;
 }
 
-static jwg_err discover(jwg_jwks_source *src, char **jwks_uri, char *detail, size_t detail_len)
+static jwg_err discover(jwg_jwks_source *src, int64_t deadline_ms, char **jwks_uri, char *detail,
+                        size_t detail_len)
 {
     *jwks_uri = NULL;
     char *url = discovery_url(src->opt.oidc_issuer);
     JWG_ENSURE(url != NULL, JWG_ERR_NOMEM);
 
     jwg_http_response resp;
-    jwg_err rc = get(src, url, &resp, detail, detail_len);
+    jwg_err rc = get(src, deadline_ms, url, &resp, detail, detail_len);
     if (rc == JWG_OK)
         rc = read_discovery(src, &resp, jwks_uri, detail, detail_len);
     jwg_http_response_clear(&resp);
@@ -298,15 +300,16 @@ static jwg_err fetch(jwg_jwks_source *src, jwg_keyset **out, int64_t *max_age, c
                      size_t detail_len)
 {
     *out = NULL;
+    int64_t deadline_ms = jwg_http_monotonic_ms() + src->opt.total_timeout_ms;
     char *discovered = NULL;
     const char *url = src->opt.jwks_url;
     if (url == NULL) {
-        JWG_TRY(discover(src, &discovered, detail, detail_len));
+        JWG_TRY(discover(src, deadline_ms, &discovered, detail, detail_len));
         url = discovered;
     }
 
     jwg_http_response resp;
-    jwg_err rc = get(src, url, &resp, detail, detail_len);
+    jwg_err rc = get(src, deadline_ms, url, &resp, detail, detail_len);
     if (rc == JWG_OK)
         rc = parse_jwks(url, &resp, out, detail, detail_len);
     *max_age = resp.max_age;
@@ -451,8 +454,9 @@ static void *refresher(void *arg)
             (void)run_fetch(src, now);
             continue;
         }
-        /* While another caller fetches, look again when it broadcasts or after a second; the
-         * wait is capped at an hour so that a wall-clock step is noticed. */
+        /* While another caller fetches, look again when it broadcasts or after a second.
+         * NOTE: expiry follows the wall clock, so a clock step moves the refresh; the wait
+         * is capped at an hour to bound that. */
         int64_t wake = due > now + 3600 ? now + 3600 : due;
         if (src->fetching)
             wake = now + 1;

@@ -31,7 +31,7 @@ typedef struct jwg_jwks_source_options {
     const char *ca_file; /* PEM CA bundle; NULL uses the system's trust store */
 
     long connect_timeout_ms;
-    long total_timeout_ms;
+    long total_timeout_ms; /* bounds one whole fetch: discovery, JWK set and redirects */
     size_t max_response_bytes;
 
     int64_t default_cache_s; /* lifetime when the response has no max-age */

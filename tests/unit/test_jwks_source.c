@@ -584,6 +584,31 @@ static void http_not_loopback(void **state)
     }
 }
 
+/* The total timeout covers discovery and the JWK set together. */
+static void oidc_total_timeout(void **state)
+{
+    server *s = *state;
+    char dir[128];
+    path_of(dir, sizeof(dir), s->root, ".well-known");
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_filef(dir, "openid-configuration", "{\"issuer\":\"%s\",\"jwks_uri\":\"%s/keys\"}",
+                s->base, s->base);
+    write_file(dir, "openid-configuration.headers", "Delay: 0.6");
+    write_file(s->root, "keys", JWKS_A);
+    write_file(s->root, "keys.headers", "Delay: 0.6");
+    jwg_jwks_source_options o;
+    options_for(&o);
+    o.oidc_issuer = s->base;
+    o.total_timeout_ms = 1000;
+    jwg_jwks_source *src = source_for(&o);
+
+    double start = seconds_now();
+    expect_unavailable(src, T0, "/keys");
+    assert_true(seconds_now() - start < 1.5);
+    assert_int_equal(hits(s, "/keys"), 1);
+    jwg_jwks_source_free(src);
+}
+
 /* A discovered plain-HTTP jwks_uri to a non-loopback host is rejected without connecting. */
 static void oidc_http_jwks_uri(void **state)
 {
@@ -785,6 +810,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(jwks_slow_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(oidc_discovery, setup, teardown),
         cmocka_unit_test_setup_teardown(oidc_wrong_issuer, setup, teardown),
+        cmocka_unit_test_setup_teardown(oidc_total_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(oidc_http_jwks_uri, setup, teardown),
         cmocka_unit_test_setup_teardown(jwks_redirects, setup, teardown),
         cmocka_unit_test_setup_teardown(jwks_coalesced, setup, teardown),
