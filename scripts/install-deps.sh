@@ -17,6 +17,7 @@ clang
 pkg-config
 libssl-dev
 libcurl4-openssl-dev
+libyaml-dev
 libjansson-dev
 libcmocka-dev
 libjwt-dev

@@ -137,6 +137,8 @@ typedef enum jwg_err {
     JWG_ERR_AUDIENCE = 506,          /* no "aud" value is an allowed audience */
     JWG_ERR_LIFETIME = 507,          /* exp - iat exceeds the maximum lifetime */
     JWG_ERR_TOO_OLD = 508,           /* now - iat exceeds the maximum age */
+    JWG_ERR_SCOPE = 509,             /* "scope"/"scp" do not satisfy the policy's scope rules */
+    JWG_ERR_CLAIM_VALUE = 510,       /* a claim does not have the value the policy requires */
 
     /* 6xx: the caller's configuration or arguments. */
     JWG_ERR_INVALID_ARGUMENT = 600,  /* NULL, out-of-range value or unknown name passed in */
@@ -337,6 +339,28 @@ JWG_WARN_UNUSED jwg_err jwg_policy_set_max_token_bytes(jwg_policy *p, size_t byt
 /* Requires a claim to be present (any JSON type), for example "sub" or "jti". */
 JWG_WARN_UNUSED jwg_err jwg_policy_require_claim(jwg_policy *p, const char *name);
 
+/*
+ * Scope rules. A token's scopes are the space-separated values of a "scope"
+ * string (RFC 8693 4.2) together with the elements of a "scope" or "scp"
+ * array of strings. With any-of scopes configured, at least one of them must
+ * be present; every all-of scope must be present. A token with neither
+ * claim is JWG_ERR_CLAIM_MISSING, a claim of another JSON type
+ * JWG_ERR_CLAIM_TYPE, and unmet rules JWG_ERR_SCOPE. A scope value is
+ * non-empty and contains no space.
+ */
+JWG_WARN_UNUSED jwg_err jwg_policy_require_scope_any(jwg_policy *p, const char *scope);
+JWG_WARN_UNUSED jwg_err jwg_policy_require_scope_all(jwg_policy *p, const char *scope);
+
+/*
+ * Requires claim `name` to equal the JSON value `json` (`json_len` bytes): a
+ * string (compared byte for byte after unescaping), an integer, true or
+ * false. Other JSON values are JWG_ERR_INVALID_ARGUMENT. An absent claim is
+ * JWG_ERR_CLAIM_MISSING, another JSON type JWG_ERR_CLAIM_TYPE and another
+ * value JWG_ERR_CLAIM_VALUE.
+ */
+JWG_WARN_UNUSED jwg_err jwg_policy_require_claim_equals(jwg_policy *p, const char *name,
+                                                        const char *json, size_t json_len);
+
 /* ---------------------------------------------------------------------- */
 /* Verifiers and results                                                    */
 /* ---------------------------------------------------------------------- */
@@ -509,6 +533,69 @@ JWG_WARN_UNUSED jwg_err jwg_signer_sign_at(const jwg_signer *s, int64_t now, cha
 /* Signs opaque bytes as a compact JWS (no claims are added). */
 JWG_WARN_UNUSED jwg_err jwg_signer_sign_jws(const jwg_signer *s, const uint8_t *payload,
                                             size_t payload_len, char **out, size_t *out_len);
+
+/* ---------------------------------------------------------------------- */
+/* Policy files                                                             */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * A policy file is YAML (docs/POLICY.md): an environment, a service name and
+ * the trusted issuers, each with its own rules and key sources, plus token
+ * limits, gateway routes and identity headers. Loading it reads every key
+ * source (files, environment variables, commands) once. Errors name the
+ * file, line, column and key in `detail`; a buffer of 512 bytes holds any of
+ * them, and a shorter one receives a truncated detail. Schema errors are
+ * JWG_ERR_POLICY_INVALID; a key source that cannot be read or run is
+ * JWG_ERR_KEY_SOURCE_UNAVAILABLE; a key that cannot be used keeps its key
+ * set code (JWG_ERR_KEY_INVALID, JWG_ERR_KEY_WEAK, ...).
+ */
+typedef struct jwg_policy_file jwg_policy_file;
+
+/* Where a gateway takes the token from. */
+typedef enum jwg_token_from {
+    JWG_TOKEN_FROM_BEARER = 0, /* the Authorization header, scheme Bearer (RFC 6750 2.1) */
+    JWG_TOKEN_FROM_COOKIE = 1, /* a cookie of a configured name */
+    JWG_TOKEN_FROM_QUERY = 2   /* a query parameter of a configured name (RFC 6750 2.3 discourages it) */
+} jwg_token_from;
+
+JWG_WARN_UNUSED jwg_err jwg_policy_load_file(const char *path, jwg_policy_file **out, char *detail,
+                                             size_t detail_len);
+void jwg_policy_file_free(jwg_policy_file *pf);
+
+/* Returns the file's "environment" and "service"; never NULL for a loaded file. */
+const char *jwg_policy_file_environment(const jwg_policy_file *pf);
+const char *jwg_policy_file_service(const jwg_policy_file *pf);
+
+/* Returns the number of issuers, and the name of issuer `index` (NULL when out of range). */
+size_t jwg_policy_file_issuer_count(const jwg_policy_file *pf);
+const char *jwg_policy_file_issuer(const jwg_policy_file *pf, size_t index);
+
+/* Returns the maximum token size in bytes ("token.max_bytes", else JWG_DEFAULT_MAX_TOKEN_BYTES). */
+size_t jwg_policy_file_max_token_bytes(const jwg_policy_file *pf);
+
+/* Returns where the token is taken from; `*name` (may be NULL) gets the cookie or parameter name. */
+jwg_token_from jwg_policy_file_token_from(const jwg_policy_file *pf, const char **name);
+
+/* Returns the number of gateway routes, and the method ("*" for any) and path prefix of route `index`. */
+size_t jwg_policy_file_route_count(const jwg_policy_file *pf);
+JWG_WARN_UNUSED jwg_err jwg_policy_file_route(const jwg_policy_file *pf, size_t index,
+                                              const char **method, const char **path_prefix);
+
+/* Returns the number of identity headers, and the claim and header name of entry `index`. */
+size_t jwg_policy_file_identity_header_count(const jwg_policy_file *pf);
+JWG_WARN_UNUSED jwg_err jwg_policy_file_identity_header(const jwg_policy_file *pf, size_t index,
+                                                        const char **claim, const char **header);
+
+/*
+ * Builds one verifier for every issuer of `pf`. jwg_verify() and
+ * jwg_verify_at() read the token's unverified "iss" first and check the
+ * token with the rules and keys of the issuer of exactly that name only: a
+ * missing "iss" is JWG_ERR_CLAIM_MISSING, another issuer JWG_ERR_ISSUER.
+ * jwg_verify_jws() on such a verifier is JWG_ERR_POLICY_INVALID. `pf` may be
+ * freed once this returns.
+ */
+JWG_WARN_UNUSED jwg_err jwg_verifier_new_from_file(jwg_verifier **out, const jwg_policy_file *pf,
+                                                   char *detail, size_t detail_len);
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop

@@ -280,5 +280,8 @@ jwg_err jwg_claims_check(const struct jwg_policy *p, const jwg_json_doc *doc, in
     JWG_TRY(check_iat(&c, &exp));
     JWG_TRY(check_iss(&c));
     JWG_TRY(check_aud(&c));
-    return check_required(&c);
+    JWG_TRY(check_required(&c));
+    if (p->scope_any.count == 0 && p->scope_all.count == 0 && p->equals_count == 0)
+        return JWG_OK;
+    return jwg_claim_rules_check(p, doc, detail, detail_len);
 }

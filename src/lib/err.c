@@ -52,6 +52,8 @@ static const struct err_entry err_table[] = {
     ERR_ROW(JWG_ERR_AUDIENCE, "audience is not allowed"),
     ERR_ROW(JWG_ERR_LIFETIME, "token lifetime (exp - iat) exceeds the maximum"),
     ERR_ROW(JWG_ERR_TOO_OLD, "token is older than the maximum age"),
+    ERR_ROW(JWG_ERR_SCOPE, "token scopes do not satisfy the policy's scope rules"),
+    ERR_ROW(JWG_ERR_CLAIM_VALUE, "a claim does not have the value the policy requires"),
     ERR_ROW(JWG_ERR_INVALID_ARGUMENT, "invalid argument"),
     ERR_ROW(JWG_ERR_POLICY_INVALID, "policy cannot be enforced as configured"),
     ERR_ROW(JWG_ERR_NO_KEYS, "no key admits an allowed algorithm"),

@@ -110,6 +110,7 @@ void jwg_policy_clear(struct jwg_policy *p)
     free(p->typ.s);
     p->typ.s = NULL;
     p->typ.len = 0;
+    jwg_claim_rules_clear(p);
 }
 
 void jwg_policy_free(jwg_policy *p)
@@ -130,12 +131,17 @@ jwg_err jwg_policy_copy(struct jwg_policy *dst, const struct jwg_policy *src)
     memset(&dst->audiences, 0, sizeof(dst->audiences));
     memset(&dst->required, 0, sizeof(dst->required));
     memset(&dst->typ, 0, sizeof(dst->typ));
+    memset(&dst->scope_any, 0, sizeof(dst->scope_any));
+    memset(&dst->scope_all, 0, sizeof(dst->scope_all));
+    dst->equals = NULL;
+    dst->equals_count = 0;
 
     JWG_TRY_GOTO(list_copy(&dst->issuers, &src->issuers), rc, out);
     JWG_TRY_GOTO(list_copy(&dst->audiences, &src->audiences), rc, out);
     JWG_TRY_GOTO(list_copy(&dst->required, &src->required), rc, out);
     if (src->typ.s != NULL)
         JWG_TRY_GOTO(jwg_str_set(&dst->typ, src->typ.s, src->typ.len), rc, out);
+    JWG_TRY_GOTO(jwg_claim_rules_copy(dst, src), rc, out);
 
 out:
     if (rc != JWG_OK)

@@ -155,6 +155,9 @@ void jwg_verifier_free(jwg_verifier *v)
     if (v == NULL)
         return;
 
+    for (size_t i = 0; i < v->route_count; i++)
+        jwg_verifier_free(v->routes[i]);
+    free(v->routes);
     jwg_policy_clear(&v->policy);
     jwg_keyset_free(v->keyset);
     free(v);
@@ -652,12 +655,47 @@ static void ctx_init(verify_ctx *c, const jwg_verifier *v, const char *token, si
     c->candidate_count = 0;
 }
 
+/* Returns a result that holds only a routing failure: nothing of the token was decoded into it. */
+static jwg_err route_fail(jwg_err err, const char *detail, jwg_result **out)
+{
+    verify_ctx c;
+    memset(&c, 0, sizeof(c));
+
+    jwg_result *r = result_new(&c, false);
+    JWG_ENSURE(r != NULL, JWG_ERR_NOMEM);
+    jwg_detail_set(r->detail, sizeof(r->detail), "%s", detail);
+    r->error = err;
+    *out = r;
+    return err;
+}
+
+/*
+ * A verifier from a policy file checks each token with the verifier of the
+ * issuer its "iss" names, which holds only that issuer's keys and rules.
+ */
+static jwg_err route(const jwg_verifier **v, const char *token, size_t len, bool jws,
+                     jwg_result **out)
+{
+    char detail[JWG_DETAIL_MAX];
+
+    if (jws)
+        return route_fail(JWG_ERR_POLICY_INVALID,
+                          "a verifier built from a policy file checks JWTs only, not opaque JWS", out);
+
+    jwg_err rc = jwg_route_select(*v, token, len, v, detail, sizeof(detail));
+    if (rc != JWG_OK)
+        return route_fail(rc, detail, out);
+    return JWG_OK;
+}
+
 static jwg_err verify_entry(const jwg_verifier *v, const char *token, size_t len, int64_t now,
                             bool jws, jwg_result **out)
 {
     JWG_ENSURE(out != NULL, JWG_ERR_INVALID_ARGUMENT);
     *out = NULL;
     JWG_ENSURE(v != NULL && token != NULL, JWG_ERR_INVALID_ARGUMENT);
+    if (v->routes != NULL)
+        JWG_TRY(route(&v, token, len, jws, out));
 
     verify_ctx c;
     ctx_init(&c, v, token, len, now, jws);

@@ -19,6 +19,14 @@ typedef struct jwg_str_list {
     size_t count;
 } jwg_str_list;
 
+/* A claim that must equal one JSON value: a string, an integer or a boolean. */
+typedef struct jwg_claim_equals {
+    jwg_str name;
+    uint8_t type;      /* JWG_JSON_STRING, JWG_JSON_NUMBER (an integer), JWG_JSON_TRUE or JWG_JSON_FALSE */
+    jwg_str text;      /* the unescaped string when type is JWG_JSON_STRING */
+    int64_t integer;   /* the value when type is JWG_JSON_NUMBER */
+} jwg_claim_equals;
+
 struct jwg_policy {
     unsigned checks; /* jwg_check flags still enforced */
     uint32_t algs;   /* JWG_ALG_BIT set; 0 means "whatever the keys admit" */
@@ -30,6 +38,10 @@ struct jwg_policy {
     int64_t max_lifetime; /* 0: no limit */
     int64_t max_age;      /* 0: no limit */
     size_t max_token_bytes;
+    jwg_str_list scope_any; /* at least one of them, when not empty */
+    jwg_str_list scope_all; /* every one of them */
+    jwg_claim_equals *equals;
+    size_t equals_count;
 };
 
 /* One key of the verifier's set, with the facts that key selection reads on every token. */
@@ -47,7 +59,23 @@ struct jwg_verifier {
     uint32_t allowed;         /* the effective allow-list */
     size_t key_count;
     jwg_vkey keys[JWG_MAX_KEYS];
+    /*
+     * A verifier built from a policy file: one verifier per issuer, chosen by
+     * the token's "iss" before anything else is checked. NULL for a verifier
+     * of one policy, whose own policy and keys are then used.
+     */
+    struct jwg_verifier **routes;
+    size_t route_count;
 };
+
+/*
+ * Picks the issuer verifier of a routing verifier `v` for `token`, from the
+ * token's unverified "iss". On failure writes a detail and returns the
+ * error the token is rejected with (size, segments, encoding, JSON, a
+ * missing or unknown "iss").
+ */
+jwg_err jwg_route_select(const jwg_verifier *v, const char *token, size_t len,
+                         const jwg_verifier **sub, char *detail, size_t detail_len);
 
 /* One decoded part (header or claims) of a token, pointing into the result's arena. */
 typedef struct jwg_part_data {
@@ -140,6 +168,16 @@ void jwg_names_index(const jwg_json_doc *doc, jwg_names *out);
  */
 jwg_err jwg_claims_check(const struct jwg_policy *p, const jwg_json_doc *doc, int64_t now,
                          char *detail, size_t detail_len);
+
+/* Checks the scope rules and the claim values of `p` (policy_claims.c); detail as jwg_claims_check(). */
+jwg_err jwg_claim_rules_check(const struct jwg_policy *p, const jwg_json_doc *doc, char *detail,
+                              size_t detail_len);
+
+/* Deep-copies the claim rules of `src` into `dst`, whose rule fields are empty. */
+jwg_err jwg_claim_rules_copy(struct jwg_policy *dst, const struct jwg_policy *src);
+
+/* Frees the claim rules a policy owns. */
+void jwg_claim_rules_clear(struct jwg_policy *p);
 
 /* Saturating int64 arithmetic: claims are attacker-chosen, so no sum may overflow. */
 int64_t jwg_sat_add(int64_t a, int64_t b);
