@@ -1,6 +1,6 @@
 /*
  * verify.c: `jwtguard verify`, which checks a token's signature and claims
- * against keys and a policy given on the command line.
+ * against keys and a policy given on the command line or in a policy file.
  */
 #include <stddef.h>
 #include <string.h>
@@ -32,7 +32,9 @@ struct verify_ctx {
     bool no_iss_check, no_aud_check, no_exp_check;
     bool have_now;
     int64_t now;
+    bool have_max_token_bytes;
     bool jws, json;
+    const char *policy_file; /* --policy: keys and rules come from this file only */
 };
 
 /* Prints a policy call's failure for `option` and returns false, or true on JWG_OK. */
@@ -156,11 +158,15 @@ static bool set_max_token_bytes(void *c, const char *arg)
     jwg_policy *p = ((struct verify_ctx *)c)->policy;
     int64_t v;
 
+    ((struct verify_ctx *)c)->have_max_token_bytes = true;
     return cli_parse_int64("max-token-bytes", arg, 1, JWG_MAX_TOKEN_BYTES_LIMIT, &v) &&
            policy_ok(jwg_policy_set_max_token_bytes(p, (size_t)v), "max-token-bytes", arg);
 }
 
 static const struct opt_row verify_rows[] = {
+    {"policy", OPT_VALUE, "FILE",
+     "YAML policy file with the issuers, their rules and key sources (see jwtguard(1))", NULL,
+     offsetof(struct verify_ctx, policy_file)},
     {"key", OPT_VALUE, "FILE", "PEM public key or certificate, or JWK (repeatable; see above)",
      set_key, 0},
     {"jwks", OPT_VALUE, "FILE", "JWK set with the verification keys (repeatable, merged)",
@@ -210,7 +216,9 @@ static const struct opt_spec verify_spec = {
     CLI_ALG_NAMES ".\n\n"
     "--jws checks the header, key and signature only: an opaque payload has no\n"
     "claims, so --iss, --aud, --require, --max-lifetime, --leeway, --now and the\n"
-    "--no-*-check flags are errors with it.",
+    "--no-*-check flags are errors with it.\n\n"
+    "--policy takes the keys and every rule from a policy file, and checks each\n"
+    "token with the issuer its \"iss\" names; only --now and --json combine with it.",
     verify_rows,
     CLI_ARRAY_LEN(verify_rows),
     1};
@@ -233,6 +241,49 @@ static bool check_jws_options(const struct verify_ctx *ctx)
     return cli_check_none_given(claim_options, CLI_ARRAY_LEN(claim_options),
                                 "option has no effect with --jws",
                                 "an opaque payload has no claims; drop the option");
+}
+
+/* Rejects key and rule options with --policy: the file alone decides, so nothing can override it. */
+static bool check_policy_options(const struct verify_ctx *ctx)
+{
+    const struct cli_given rule_options[] = {
+        {ctx->key_files.count > 0, "--key"},
+        {ctx->jwks_files.count > 0, "--jwks"},
+        {ctx->secret_files.count > 0, "--hmac-secret-file"},
+        {ctx->have_iss, "--iss"},
+        {ctx->have_aud, "--aud"},
+        {ctx->alg_count > 0, "--alg"},
+        {ctx->typ != NULL, "--typ"},
+        {ctx->have_leeway, "--leeway"},
+        {ctx->have_max_lifetime, "--max-lifetime"},
+        {ctx->have_require, "--require"},
+        {ctx->have_max_token_bytes, "--max-token-bytes"},
+        {ctx->no_iss_check, "--no-iss-check"},
+        {ctx->no_aud_check, "--no-aud-check"},
+        {ctx->no_exp_check, "--no-exp-check"},
+        {ctx->jws, "--jws"},
+    };
+
+    return cli_check_none_given(rule_options, CLI_ARRAY_LEN(rule_options),
+                                "option conflicts with --policy",
+                                "set keys and rules in the policy file, or drop --policy");
+}
+
+/* Loads the policy file and builds the verifier that routes tokens by issuer. */
+static bool build_policy_verifier(const struct verify_ctx *ctx, jwg_verifier **out)
+{
+    char detail[512];
+    jwg_policy_file *pf = NULL;
+    jwg_err rc = jwg_policy_load_file(ctx->policy_file, &pf, detail, sizeof(detail));
+
+    if (rc == JWG_OK)
+        rc = jwg_verifier_new_from_file(out, pf, detail, sizeof(detail));
+    jwg_policy_file_free(pf);
+    if (rc == JWG_OK)
+        return true;
+    cli_error_detail("invalid policy file", jwg_err_name(rc), "fix the file at the position named",
+                     detail[0] ? detail : jwg_strerror(rc));
+    return false;
 }
 
 /*
@@ -404,7 +455,9 @@ static void print_rejection(const struct verify_ctx *ctx, jwg_err rc, const jwg_
 
     fprintf(stderr, "jwtguard: rejected: %s: %s (%s)", jwg_err_name(rc), jwg_strerror(rc),
             detail[0] != '\0' ? detail : "no detail");
-    reject_print_context(stderr, rc, r, &info, token, len);
+    /* The context names command-line keys and options, which a policy file replaces. */
+    if (ctx->policy_file == NULL)
+        reject_print_context(stderr, rc, r, &info, token, len);
     fputc('\n', stderr);
 }
 
@@ -456,9 +509,13 @@ int cli_cmd_verify(int argc, char **argv)
         goto out;
     }
 
-    if ((ctx.jws && !check_jws_options(&ctx)) || !apply_default_checks(&ctx) ||
-        !load_keys(&ctx) || !build_verifier(&ctx, &v))
+    if (ctx.policy_file != NULL) {
+        if (!check_policy_options(&ctx) || !build_policy_verifier(&ctx, &v))
+            goto out;
+    } else if ((ctx.jws && !check_jws_options(&ctx)) || !apply_default_checks(&ctx) ||
+               !load_keys(&ctx) || !build_verifier(&ctx, &v)) {
         goto out;
+    }
     if (!token_read(operand[0], &token, &token_len))
         goto out;
     status = run_verify(&ctx, v, token, token_len);
