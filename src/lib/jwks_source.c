@@ -472,10 +472,9 @@ jwg_err jwg_jwks_source_start(jwg_jwks_source *src)
     JWG_ENSURE(src != NULL, JWG_ERR_INVALID_ARGUMENT);
 
     pthread_mutex_lock(&src->lock);
+    /* A start during a stop would let the stopping thread run on, so both are rejected. */
     jwg_err rc = JWG_ERR_INVALID_ARGUMENT;
-    if (!src->started) {
-        src->stopping = false;
-        atomic_store(&src->abort, false);
+    if (!src->started && !src->stopping) {
         rc = pthread_create(&src->thread, NULL, refresher, src) == 0 ? JWG_OK : JWG_ERR_NOMEM;
         src->started = rc == JWG_OK;
     }
@@ -489,10 +488,11 @@ void jwg_jwks_source_stop(jwg_jwks_source *src)
         return;
 
     pthread_mutex_lock(&src->lock);
-    bool started = src->started;
-    src->stopping = true;
-    src->started = false;
-    pthread_cond_broadcast(&src->changed);
+    bool started = src->started && !src->stopping;
+    if (started) {
+        src->stopping = true;
+        pthread_cond_broadcast(&src->changed);
+    }
     pthread_mutex_unlock(&src->lock);
     if (!started)
         return;
@@ -500,4 +500,9 @@ void jwg_jwks_source_stop(jwg_jwks_source *src)
     atomic_store(&src->abort, true);
     pthread_join(src->thread, NULL);
     atomic_store(&src->abort, false);
+
+    pthread_mutex_lock(&src->lock);
+    src->started = false;
+    src->stopping = false;
+    pthread_mutex_unlock(&src->lock);
 }

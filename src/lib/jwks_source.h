@@ -82,7 +82,8 @@ JWG_WARN_UNUSED jwg_err jwg_jwks_source_refetch(jwg_jwks_source *src, int64_t no
 /*
  * Starts a thread that fetches when no set exists and again when three
  * quarters of the current set's lifetime have passed, and retries failures
- * every refetch_interval_s. Starting twice is JWG_ERR_INVALID_ARGUMENT.
+ * every refetch_interval_s. Starting a running refresher, or one being
+ * stopped, is JWG_ERR_INVALID_ARGUMENT.
  */
 JWG_WARN_UNUSED jwg_err jwg_jwks_source_start(jwg_jwks_source *src);
 

@@ -749,6 +749,10 @@ static void jwks_stop_aborts(void **state)
     double start = seconds_now();
     jwg_jwks_source_stop(src);
     assert_true(seconds_now() - start < 2.5);
+
+    /* A stopped refresher may stop again and start again. */
+    jwg_jwks_source_stop(src);
+    assert_int_equal(jwg_jwks_source_start(src), JWG_OK);
     jwg_jwks_source_free(src);
 }
 
