@@ -14,6 +14,12 @@
 /* Maximum nesting of YAML mappings and sequences in a policy file. */
 #define JWG_POLICY_MAX_DEPTH 8u
 
+/*
+ * Maximum children of one YAML mapping (keys and values) or sequence. It
+ * bounds the quadratic duplicate-key check; the schema allows far fewer.
+ */
+#define JWG_POLICY_MAX_CHILDREN 1024u
+
 /* ---- YAML tree (yaml_tree.c) ------------------------------------------- */
 
 typedef enum jwg_ynode_type { JWG_Y_SCALAR = 1, JWG_Y_SEQUENCE, JWG_Y_MAPPING } jwg_ynode_type;

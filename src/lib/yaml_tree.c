@@ -153,6 +153,14 @@ static jwg_err parse_children(yaml_ctx *c, jwg_ynode *parent, yaml_event_type_t 
             return JWG_OK;
         }
 
+        if (parent->count >= JWG_POLICY_MAX_CHILDREN) {
+            jwg_err too_many = yaml_fail(c, &ev.start_mark,
+                                         "a mapping or list has more than %u nodes (a key and its value "
+                                         "count as two)", JWG_POLICY_MAX_CHILDREN);
+            yaml_event_delete(&ev);
+            return too_many;
+        }
+
         jwg_ynode *kid = NULL;
         jwg_err rc = parse_node(c, &ev, depth + 1, &kid);
         yaml_event_delete(&ev);
