@@ -220,23 +220,24 @@ static jwg_err collect(const source_ctx *c, int fd, int64_t deadline, key_bytes 
  * Waits for the child until `deadline` (monotonic ms), then kills it: a
  * command that closed its stdout but keeps running is not waited for
  * forever. `kill_first` ends it at once because its output was rejected.
- * Returns its wait status.
+ * Returns its wait status and sets `*timed_out` when the deadline killed it.
  */
-static int reap(pid_t pid, bool kill_first, int64_t deadline)
+static int reap(pid_t pid, bool kill_first, int64_t deadline, bool *timed_out)
 {
     int status = 0;
 
-    if (kill_first)
-        kill(pid, SIGKILL);
+    *timed_out = false;
     while (!kill_first && now_ms() < deadline) {
         pid_t done = waitpid(pid, &status, WNOHANG);
+        /* NOTE: with SIGCHLD ignored the kernel reaps the child (ECHILD) and its exit status is lost. */
         if (done == pid || (done < 0 && errno != EINTR))
             return status;
         struct timespec pause = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
         nanosleep(&pause, NULL);
     }
-    if (!kill_first)
-        kill(pid, SIGKILL);
+
+    *timed_out = !kill_first;
+    kill(pid, SIGKILL);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     return status;
@@ -251,10 +252,16 @@ static jwg_err run_exec(const source_ctx *c, key_bytes *out)
 
     jwg_err rc = collect(c, fd, deadline, out);
     close(fd);
-    int status = reap(pid, rc != JWG_OK, deadline);
+    bool timed_out;
+    int status = reap(pid, rc != JWG_OK, deadline, &timed_out);
     if (rc != JWG_OK)
         return rc;
 
+    if (timed_out) {
+        jwg_detail_set(c->detail, c->detail_len, "%s: %s timed out after %lld s", c->where, c->src->argv[0],
+                       (long long)(c->src->timeout_ms / 1000));
+        return JWG_ERR_KEY_SOURCE_UNAVAILABLE;
+    }
     if (WIFSIGNALED(status)) {
         jwg_detail_set(c->detail, c->detail_len, "%s: %s was killed by signal %d", c->where, c->src->argv[0],
                        WTERMSIG(status));

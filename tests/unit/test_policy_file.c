@@ -31,6 +31,7 @@ static int setup(void **state)
     (void)state;
     setenv("JWG_TEST_SECRET_A", SECRET_A_B64, 1);
     setenv("JWG_TEST_SECRET_B", SECRET_B_B64, 1);
+    setenv("JWG_TEST_SECRET_SHORT", "c2hvcnQ", 1); /* "short" */
     unsetenv("JWG_TEST_UNSET_VARIABLE");
     /* Git records no read permissions, so the tests set the modes they depend on. */
     chmod(POLICIES "/secrets/orders.secret", 0600);
@@ -191,6 +192,25 @@ static void schema_too_large(void **state)
     free(big);
 }
 
+/* A mapping of more than 1024 nodes is rejected before the quadratic duplicate-key check runs. */
+static void schema_too_many_keys(void **state)
+{
+    (void)state;
+    size_t cap = 600 * 16;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t len = 0;
+    for (int i = 0; i < 600; i++)
+        len += (size_t)snprintf(text + len, cap - len, "k%d: 1\n", i);
+
+    jwg_policy_file *pf = NULL;
+    char detail[DETAIL_LEN];
+    assert_int_equal(jwg_policy_file_parse(text, len, "many.yaml", &pf, detail, sizeof(detail)),
+                     JWG_ERR_POLICY_INVALID);
+    assert_non_null(strstr(detail, "many.yaml:513:1: a mapping or list has more than 1024 nodes"));
+    free(text);
+}
+
 /* ---- key sources ------------------------------------------------------- */
 
 struct source_case {
@@ -222,6 +242,10 @@ static const struct source_case source_cases[] = {
     {"exec-timeout", JWG_ERR_KEY_SOURCE_UNAVAILABLE, "timed out after 1 s"},
     /* Output over max_output is rejected, not cut. */
     {"exec-big", JWG_ERR_KEY_SOURCE_UNAVAILABLE, "wrote more than max_output (1024 bytes)"},
+    /* A command that closes stdout but keeps running is killed at its timeout. */
+    {"exec-detach", JWG_ERR_KEY_SOURCE_UNAVAILABLE, "timed out after 1 s"},
+    /* A secret shorter than 32 bytes is weak, and the detail gives the source's position. */
+    {"env-weak", JWG_ERR_KEY_WEAK, "env-weak.yaml:9:9: keys:"},
     /* A failing command's exit status is reported. */
     {"exec-fail", JWG_ERR_KEY_SOURCE_UNAVAILABLE, "exited with status 3"},
     /* A program that does not exist: glibc reports it from posix_spawn, or as exit 127 under valgrind. */
@@ -555,7 +579,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(schema_errors),        cmocka_unit_test(schema_column),
         cmocka_unit_test(schema_valid),         cmocka_unit_test(schema_missing_file),
-        cmocka_unit_test(schema_too_large),     cmocka_unit_test(sources_table),
+        cmocka_unit_test(schema_too_large),     cmocka_unit_test(schema_too_many_keys),
+        cmocka_unit_test(sources_table),
         cmocka_unit_test(sources_exec_verifies), cmocka_unit_test(routing_table),
         cmocka_unit_test(routing_alg_confusion), cmocka_unit_test(routing_malformed),
         cmocka_unit_test(routing_gateway_settings), cmocka_unit_test(rules_scopes),
