@@ -155,13 +155,29 @@ static jwg_err spawn(const source_ctx *c, pid_t *pid, int *out_fd)
     if (pipe(fds) != 0)
         return unavailable(c, "cannot create a pipe for", c->src->argv[0], errno);
     fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+
+    /*
+     * A daemon may run with standard streams closed, so pipe() can return
+     * fd 0, 1 or 2. The write end is moved above them, because the file
+     * actions below replace those descriptors in the child.
+     */
+    if (fds[1] < 3) {
+        int moved = fcntl(fds[1], F_DUPFD_CLOEXEC, 3);
+        int err = errno;
+        close(fds[1]);
+        if (moved < 0) {
+            close(fds[0]);
+            return unavailable(c, "cannot create a pipe for", c->src->argv[0], err);
+        }
+        fds[1] = moved;
+    }
 
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addclose(&fa, fds[1]);
 
     int err = posix_spawnp(pid, c->src->argv[0], &fa, NULL, c->src->argv, environ);
     posix_spawn_file_actions_destroy(&fa);

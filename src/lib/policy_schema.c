@@ -86,6 +86,8 @@ static jwg_err map_fields(const schema_ctx *c, const jwg_ynode *map, const char 
         while (i < n && strcmp(fields[i].name, key->text) != 0)
             i++;
 
+        if (strlen(key->text) != key->len)
+            return bad(c, key, what, "a key must not contain a NUL character");
         if (i == n && is_inline_secret(key->text))
             return bad(c, key, key->text, "secrets never appear in a policy file: use a key source "
                                           "(hmac_secret_file, env or exec)");
@@ -168,9 +170,10 @@ static jwg_err get_duration(const schema_ctx *c, const jwg_ynode *n, const char 
     int64_t v;
     int64_t unit = 1;
 
-    if (n->type == JWG_Y_SCALAR && n->len > 1 && strchr("smhd", n->text[n->len - 1]) != NULL) {
+    char last = n->type == JWG_Y_SCALAR && n->len > 1 ? n->text[n->len - 1] : '\0';
+    if (last != '\0' && strchr("smhd", last) != NULL) {
         static const int64_t units[] = {['s'] = 1, ['m'] = 60, ['h'] = 3600, ['d'] = 86400};
-        unit = units[(unsigned char)n->text[n->len - 1]];
+        unit = units[(unsigned char)last];
         bool ok = parse_digits(&(jwg_ynode){.text = n->text, .len = n->len, .plain = true}, 1, &v);
         if (!ok)
             return bad(c, n, key, "must be whole seconds or a number with a unit s, m, h or d (\"5m\")");

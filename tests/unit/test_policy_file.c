@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -113,6 +115,10 @@ static const struct schema_case schema_cases[] = {
     {"tag", 3, "tags are not allowed"},
     /* An identity header must be a valid header name. */
     {"bad-header", 12, "must be an HTTP header name"},
+    /* A NUL as the last character of a duration is not a unit (it once selected a zero unit). */
+    {"nul-duration", 8, "leeway: must be whole seconds"},
+    /* A key with a NUL would match a schema key by its first part. */
+    {"nul-key", 1, "a key must not contain a NUL character"},
     /* Claim values are single values. */
     {"equals-list", 10, "tenant: must be a string, a whole number, true or false"},
 };
@@ -289,6 +295,29 @@ static void sources_exec_verifies(void **state)
     free(token);
     jwg_verifier_free(v);
     jwg_policy_file_free(pf);
+}
+
+/* A daemon with its standard streams closed still reads an exec source's output through the pipe. */
+static void sources_exec_closed_stdio(void **state)
+{
+    (void)state;
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(0);
+        close(1);
+        close(2);
+        jwg_policy_file *pf = NULL;
+        jwg_err rc = jwg_policy_load_file(POLICIES "/sources/exec-ok.yaml", &pf, NULL, 0);
+        jwg_policy_file_free(pf);
+        _exit(rc == JWG_OK ? 0 : 1);
+    }
+
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /* ---- routing ----------------------------------------------------------- */
@@ -581,7 +610,7 @@ int main(void)
         cmocka_unit_test(schema_valid),         cmocka_unit_test(schema_missing_file),
         cmocka_unit_test(schema_too_large),     cmocka_unit_test(schema_too_many_keys),
         cmocka_unit_test(sources_table),
-        cmocka_unit_test(sources_exec_verifies), cmocka_unit_test(routing_table),
+        cmocka_unit_test(sources_exec_verifies), cmocka_unit_test(sources_exec_closed_stdio), cmocka_unit_test(routing_table),
         cmocka_unit_test(routing_alg_confusion), cmocka_unit_test(routing_malformed),
         cmocka_unit_test(routing_gateway_settings), cmocka_unit_test(rules_scopes),
         cmocka_unit_test(rules_setters),        cmocka_unit_test(rules_equals),
