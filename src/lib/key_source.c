@@ -63,7 +63,14 @@ void jwg_key_source_clear(jwg_key_source *src)
     free(src->argv);
     free(src->alg);
     free(src->kid);
+    free(src->url);
+    free(src->ca_file);
     memset(src, 0, sizeof(*src));
+}
+
+bool jwg_key_source_is_url(const jwg_key_source *src)
+{
+    return src->kind == JWG_KS_JWKS_URL || src->kind == JWG_KS_OIDC;
 }
 
 /* ---- files ------------------------------------------------------------- */

@@ -41,6 +41,24 @@ static jwg_err read_policy(const char *path, char **out, size_t *out_len, char *
     return JWG_OK;
 }
 
+/*
+ * Checks a URL source's URL and options by making its source, which fetches
+ * nothing: the keys are fetched when the first token needs them.
+ */
+static jwg_err check_url_source(const jwg_key_source *src, const char *where, char *detail, size_t dlen)
+{
+    jwg_jwks_source *js = NULL;
+    char why[JWG_DETAIL_MAX];
+
+    jwg_err rc = jwg_jwks_source_new(&js, &src->jwks, why, sizeof(why));
+    jwg_jwks_source_free(js);
+    if (rc == JWG_ERR_INVALID_ARGUMENT) {
+        jwg_detail_set(detail, dlen, "%s: %s", where, why);
+        return JWG_ERR_POLICY_INVALID;
+    }
+    return rc;
+}
+
 static jwg_err load_issuer_keys(const jwg_policy_file *pf, jwg_pf_issuer *iss, char *detail, size_t dlen)
 {
     JWG_TRY(jwg_keyset_new(&iss->keys));
@@ -49,7 +67,10 @@ static jwg_err load_issuer_keys(const jwg_policy_file *pf, jwg_pf_issuer *iss, c
         const jwg_key_source *src = &iss->sources[i];
         char where[512];
         snprintf(where, sizeof(where), "%s:%zu:%zu: keys", pf->path, src->line, src->column);
-        JWG_TRY(jwg_key_source_load(src, iss->keys, where, detail, dlen));
+        if (jwg_key_source_is_url(src))
+            JWG_TRY(check_url_source(src, where, detail, dlen));
+        else
+            JWG_TRY(jwg_key_source_load(src, iss->keys, where, detail, dlen));
     }
     return JWG_OK;
 }
@@ -200,13 +221,43 @@ jwg_err jwg_policy_file_identity_header(const jwg_policy_file *pf, size_t index,
 
 /* ---- the routing verifier ---------------------------------------------- */
 
+static bool has_url_source(const jwg_pf_issuer *iss)
+{
+    for (size_t i = 0; i < iss->source_count; i++) {
+        if (jwg_key_source_is_url(&iss->sources[i]))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The verifier of an issuer with a URL source holds the issuer's policy
+ * (route.c reads its issuer) and live keys, and no key set of its own:
+ * jwg_live_verify() checks each token with the verifier of the current set.
+ */
+static jwg_err live_route(jwg_verifier **out, const jwg_policy_file *pf, const jwg_pf_issuer *iss,
+                          char *detail, size_t dlen)
+{
+    jwg_verifier *v = calloc(1, sizeof(*v));
+    JWG_ENSURE(v != NULL, JWG_ERR_NOMEM);
+    *out = v;
+    JWG_TRY(jwg_policy_copy(&v->policy, iss->policy));
+    return jwg_live_keys_new(&v->live, pf, iss, &v->policy, detail, dlen);
+}
+
 static jwg_err build_routes(jwg_verifier *v, const jwg_policy_file *pf, char *detail, size_t dlen)
 {
     for (size_t i = 0; i < pf->issuer_count; i++) {
         const jwg_pf_issuer *iss = &pf->issuers[i];
         char sub_detail[JWG_DETAIL_MAX];
 
-        jwg_err rc = jwg_verifier_new(&v->routes[i], iss->policy, iss->keys, sub_detail, sizeof(sub_detail));
+        jwg_err rc = has_url_source(iss)
+                         ? live_route(&v->routes[i], pf, iss, sub_detail, sizeof(sub_detail))
+                         : jwg_verifier_new(&v->routes[i], iss->policy, iss->keys, sub_detail, sizeof(sub_detail));
+        if (rc != JWG_OK && v->routes[i] != NULL) {
+            jwg_verifier_free(v->routes[i]);
+            v->routes[i] = NULL;
+        }
         if (rc != JWG_OK) {
             jwg_detail_set(detail, dlen, "%s:%zu:%zu: issuer %s: %s", pf->path, iss->line, iss->column,
                            iss->name, sub_detail);

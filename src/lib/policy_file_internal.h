@@ -6,6 +6,7 @@
 #ifndef JWTGUARD_POLICY_FILE_INTERNAL_H
 #define JWTGUARD_POLICY_FILE_INTERNAL_H
 
+#include "jwks_source.h"
 #include "verify_internal.h"
 
 /* Maximum size of a policy file. */
@@ -52,7 +53,14 @@ void jwg_yaml_free(jwg_ynode *n);
 
 /* ---- key sources (key_source.c) ---------------------------------------- */
 
-typedef enum jwg_ks_kind { JWG_KS_FILE = 1, JWG_KS_HMAC_FILE, JWG_KS_ENV, JWG_KS_EXEC } jwg_ks_kind;
+typedef enum jwg_ks_kind {
+    JWG_KS_FILE = 1,
+    JWG_KS_HMAC_FILE,
+    JWG_KS_ENV,
+    JWG_KS_EXEC,
+    JWG_KS_JWKS_URL, /* fetched when verifying (policy_live.c), never by jwg_key_source_load() */
+    JWG_KS_OIDC
+} jwg_ks_kind;
 
 /* The format a key source's bytes are read in; each source declares it, nothing is guessed. */
 typedef enum jwg_key_format {
@@ -88,6 +96,10 @@ typedef struct jwg_key_source {
     char *kid;       /* may be NULL */
     size_t line;
     size_t column;
+    /* JWG_KS_JWKS_URL, JWG_KS_OIDC: the fetch options; its strings point at `url` and `ca_file`. */
+    jwg_jwks_source_options jwks;
+    char *url;
+    char *ca_file; /* resolved like `path`; NULL for the system's trust store */
 } jwg_key_source;
 
 /*
@@ -150,7 +162,26 @@ struct jwg_policy_file {
 jwg_err jwg_policy_file_parse(const char *buf, size_t len, const char *path, jwg_policy_file **out,
                               char *detail, size_t detail_len);
 
-/* Loads every issuer's key sources into its key set. */
+/* Returns true when `src` is fetched from a URL (JWG_KS_JWKS_URL or JWG_KS_OIDC). */
+bool jwg_key_source_is_url(const jwg_key_source *src);
+
+/*
+ * Loads every issuer's key sources into its key set. A URL source is only
+ * checked here (its URL and options); its keys are fetched when verifying.
+ */
 jwg_err jwg_policy_file_load_keys(jwg_policy_file *pf, char *detail, size_t detail_len);
+
+/* ---- URL key sources in a verifier (policy_live.c) -------------------- */
+
+/*
+ * The key set of an issuer with a URL source, as a verifier sees it: the
+ * source's current set (plus the issuer's file keys) and the inner verifier
+ * built for that set, swapped when the source hands out a new set.
+ */
+typedef struct jwg_live_keys jwg_live_keys;
+
+/* Makes the live keys of issuer `iss` of `pf`; `policy` must outlive them. */
+jwg_err jwg_live_keys_new(jwg_live_keys **out, const jwg_policy_file *pf, const jwg_pf_issuer *iss,
+                          const jwg_policy *policy, char *detail, size_t detail_len);
 
 #endif /* JWTGUARD_POLICY_FILE_INTERNAL_H */

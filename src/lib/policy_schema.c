@@ -237,7 +237,8 @@ static jwg_err list_dup(const schema_ctx *c, const jwg_ynode *n, const char *key
 /* ---- key sources ------------------------------------------------------- */
 
 enum { KS_FILE, KS_HMAC_FILE, KS_ENV, KS_EXEC, KS_JWKS_URL, KS_OIDC, KS_FORMAT, KS_ENCODING, KS_ALG, KS_KID,
-       KS_TIMEOUT, KS_MAX_OUTPUT, KS_FIELDS };
+       KS_TIMEOUT, KS_MAX_OUTPUT, KS_CA_FILE, KS_MAX_BYTES, KS_CACHE_MIN, KS_CACHE_MAX, KS_REFETCH,
+       KS_MAX_STALE, KS_HTTP_LOOPBACK, KS_FIELDS };
 
 static const field key_fields[KS_FIELDS] = {
     [KS_FILE] = {"file", false, JWG_Y_SCALAR},        [KS_HMAC_FILE] = {"hmac_secret_file", false, JWG_Y_SCALAR},
@@ -246,7 +247,17 @@ static const field key_fields[KS_FIELDS] = {
     [KS_FORMAT] = {"format", false, JWG_Y_SCALAR},    [KS_ENCODING] = {"encoding", false, JWG_Y_SCALAR},
     [KS_ALG] = {"alg", false, JWG_Y_SCALAR},          [KS_KID] = {"kid", false, JWG_Y_SCALAR},
     [KS_TIMEOUT] = {"timeout", false, JWG_Y_SCALAR},  [KS_MAX_OUTPUT] = {"max_output", false, JWG_Y_SCALAR},
+    [KS_CA_FILE] = {"ca_file", false, JWG_Y_SCALAR},  [KS_MAX_BYTES] = {"max_bytes", false, JWG_Y_SCALAR},
+    [KS_CACHE_MIN] = {"cache_min", false, JWG_Y_SCALAR}, [KS_CACHE_MAX] = {"cache_max", false, JWG_Y_SCALAR},
+    [KS_REFETCH] = {"refetch_interval", false, JWG_Y_SCALAR},
+    [KS_MAX_STALE] = {"max_stale", false, JWG_Y_SCALAR},
+    [KS_HTTP_LOOPBACK] = {"allow_http_loopback", false, JWG_Y_SCALAR},
 };
+
+/* Bounds of a URL source's options: a fetch within 5 minutes and 16 MiB, caching within a week. */
+#define JWG_URL_TIMEOUT_MAX 300
+#define JWG_URL_BYTES_MAX (16 * 1024 * 1024)
+#define JWG_URL_CACHE_MAX (7 * 86400)
 
 static const struct {
     const char *name;
@@ -288,25 +299,19 @@ static jwg_err resolve_path(const schema_ctx *c, const char *path, char **out)
     return JWG_OK;
 }
 
-/* Picks the source kind: exactly one of file, hmac_secret_file, env and exec. */
+/* Picks the source kind: exactly one of file, hmac_secret_file, env, exec, jwks_url and oidc_issuer. */
 static jwg_err source_kind(const schema_ctx *c, const jwg_ynode *map, const jwg_ynode **v, size_t *kind)
 {
-    if (v[KS_JWKS_URL] != NULL || v[KS_OIDC] != NULL) {
-        const jwg_ynode *at = v[KS_JWKS_URL] != NULL ? v[KS_JWKS_URL] : v[KS_OIDC];
-        return bad(c, at, v[KS_JWKS_URL] != NULL ? "jwks_url" : "oidc_issuer",
-                   "is not supported yet: use a file, env or exec key source");
-    }
-
     size_t found = 0;
-    for (size_t i = KS_FILE; i <= KS_EXEC; i++) {
+    for (size_t i = KS_FILE; i <= KS_OIDC; i++) {
         if (v[i] != NULL) {
             *kind = i;
             found++;
         }
     }
     if (found != 1)
-        return bad(c, map, "keys", "each key source needs exactly one of file, hmac_secret_file, env "
-                                   "and exec");
+        return bad(c, map, "keys", "each key source needs exactly one of file, hmac_secret_file, env, "
+                                   "exec, jwks_url and oidc_issuer");
     return JWG_OK;
 }
 
@@ -372,6 +377,66 @@ static jwg_err source_env(const schema_ctx *c, const jwg_ynode **v, jwg_key_sour
 
 #define BIT(i) (1u << (i))
 
+/* Reads an optional duration of a URL source into `*out`, which keeps its default when absent. */
+static jwg_err url_duration(const schema_ctx *c, const jwg_ynode **v, size_t i, int64_t max, int64_t *out)
+{
+    if (v[i] == NULL)
+        return JWG_OK;
+    return get_duration(c, v[i], key_fields[i].name, max, out);
+}
+
+static jwg_err url_limits(const schema_ctx *c, const jwg_ynode **v, jwg_jwks_source_options *o)
+{
+    int64_t timeout = o->total_timeout_ms / 1000;
+    JWG_TRY(url_duration(c, v, KS_TIMEOUT, JWG_URL_TIMEOUT_MAX, &timeout));
+    if (timeout == 0)
+        return bad(c, v[KS_TIMEOUT], "timeout", "must be at least 1 second");
+    o->total_timeout_ms = (long)timeout * 1000;
+    if (o->connect_timeout_ms > o->total_timeout_ms)
+        o->connect_timeout_ms = o->total_timeout_ms;
+
+    if (v[KS_MAX_BYTES] != NULL) {
+        int64_t bytes;
+        JWG_TRY(get_int(c, v[KS_MAX_BYTES], "max_bytes", 1024, JWG_URL_BYTES_MAX, &bytes));
+        o->max_response_bytes = (size_t)bytes;
+    }
+    if (v[KS_HTTP_LOOPBACK] != NULL)
+        JWG_TRY(get_bool(c, v[KS_HTTP_LOOPBACK], "allow_http_loopback", &o->allow_http_loopback));
+    return JWG_OK;
+}
+
+/* Fills a jwks_url or oidc_issuer source; the URL itself is checked when the keys load. */
+static jwg_err source_url(const schema_ctx *c, const jwg_ynode **v, size_t kind, jwg_key_source *ks)
+{
+    jwg_jwks_source_options *o = &ks->jwks;
+    jwg_jwks_source_options_init(o);
+    ks->kind = kind == KS_JWKS_URL ? JWG_KS_JWKS_URL : JWG_KS_OIDC;
+    JWG_TRY(dup_string(c, v[kind], key_fields[kind].name, &ks->url));
+    if (v[KS_CA_FILE] != NULL) {
+        const char *ca;
+        JWG_TRY(get_string(c, v[KS_CA_FILE], "ca_file", &ca));
+        JWG_TRY(resolve_path(c, ca, &ks->ca_file));
+    }
+
+    JWG_TRY(url_limits(c, v, o));
+    JWG_TRY(url_duration(c, v, KS_CACHE_MIN, JWG_URL_CACHE_MAX, &o->min_cache_s));
+    JWG_TRY(url_duration(c, v, KS_CACHE_MAX, JWG_URL_CACHE_MAX, &o->max_cache_s));
+    JWG_TRY(url_duration(c, v, KS_REFETCH, JWG_URL_CACHE_MAX, &o->refetch_interval_s));
+    JWG_TRY(url_duration(c, v, KS_MAX_STALE, JWG_URL_CACHE_MAX, &o->max_stale_s));
+    if (o->min_cache_s > o->max_cache_s)
+        return bad(c, v[KS_CACHE_MIN] != NULL ? v[KS_CACHE_MIN] : v[KS_CACHE_MAX], "cache_min",
+                   "must not be more than cache_max");
+    if (o->default_cache_s < o->min_cache_s || o->default_cache_s > o->max_cache_s)
+        o->default_cache_s = o->default_cache_s < o->min_cache_s ? o->min_cache_s : o->max_cache_s;
+
+    if (kind == KS_JWKS_URL)
+        o->jwks_url = ks->url;
+    else
+        o->oidc_issuer = ks->url;
+    o->ca_file = ks->ca_file;
+    return JWG_OK;
+}
+
 /* Fills `ks` from one entry of an issuer's "keys" list. */
 static jwg_err parse_source(const schema_ctx *c, const jwg_ynode *map, jwg_key_source *ks)
 {
@@ -407,6 +472,12 @@ static jwg_err parse_source(const schema_ctx *c, const jwg_ynode *map, jwg_key_s
         JWG_TRY(only_fields(c, v, kind, bound | BIT(KS_ENCODING)));
         JWG_TRY(source_env(c, v, ks));
         break;
+    case KS_JWKS_URL:
+    case KS_OIDC:
+        JWG_TRY(only_fields(c, v, kind, BIT(KS_CA_FILE) | BIT(KS_TIMEOUT) | BIT(KS_MAX_BYTES) | BIT(KS_CACHE_MIN) |
+                                            BIT(KS_CACHE_MAX) | BIT(KS_REFETCH) | BIT(KS_MAX_STALE) |
+                                            BIT(KS_HTTP_LOOPBACK)));
+        return source_url(c, v, kind, ks);
     default:
         ks->kind = JWG_KS_EXEC;
         if (v[KS_FORMAT] == NULL)
@@ -425,6 +496,32 @@ static jwg_err parse_source(const schema_ctx *c, const jwg_ynode *map, jwg_key_s
     return JWG_OK;
 }
 
+static bool is_secret_source(const jwg_key_source *ks)
+{
+    return ks->format == JWG_KF_HMAC_RAW || ks->format == JWG_KF_HMAC_BASE64URL;
+}
+
+/*
+ * An issuer has at most one URL source, and its other sources then hold
+ * public keys only: a fetched set is asymmetric, and one set never mixes
+ * secrets with public keys.
+ */
+static jwg_err check_url_mix(const schema_ctx *c, const jwg_ynode *list, const jwg_pf_issuer *iss)
+{
+    size_t urls = 0;
+    bool secret = false;
+    for (size_t i = 0; i < iss->source_count; i++) {
+        urls += jwg_key_source_is_url(&iss->sources[i]) ? 1 : 0;
+        secret = secret || is_secret_source(&iss->sources[i]);
+    }
+    if (urls > 1)
+        return bad(c, list, "keys", "an issuer may have only one jwks_url or oidc_issuer source");
+    if (urls == 1 && secret)
+        return bad(c, list, "keys", "a jwks_url or oidc_issuer source may be mixed only with public key "
+                                    "sources, not with HMAC secrets");
+    return JWG_OK;
+}
+
 static jwg_err parse_sources(const schema_ctx *c, const jwg_ynode *list, jwg_pf_issuer *iss)
 {
     if (list->count == 0 || list->count > JWG_MAX_KEYS)
@@ -436,7 +533,7 @@ static jwg_err parse_sources(const schema_ctx *c, const jwg_ynode *list, jwg_pf_
         iss->source_count++;
         JWG_TRY(parse_source(c, list->kids[i], &iss->sources[i]));
     }
-    return JWG_OK;
+    return check_url_mix(c, list, iss);
 }
 
 /* ---- claim rules ------------------------------------------------------- */

@@ -66,7 +66,25 @@ struct jwg_verifier {
      */
     struct jwg_verifier **routes;
     size_t route_count;
+    /*
+     * The issuer verifier of a policy file issuer with a JWKS URL or OpenID
+     * Connect source (policy_live.c); NULL otherwise. When set, `keyset` is
+     * NULL and each token is checked by jwg_live_verify().
+     */
+    struct jwg_live_keys *live;
 };
+
+/*
+ * Verifies `token` with the current keys of `lk`, fetching them when needed
+ * and once more on an unknown kid. When no key set is usable it returns
+ * JWG_ERR_KEY_SOURCE_UNAVAILABLE with `*out` NULL and a detail; otherwise
+ * `*out` is the result, as from jwg_verify_at().
+ */
+jwg_err jwg_live_verify(struct jwg_live_keys *lk, const char *token, size_t len, int64_t now,
+                        jwg_result **out, char *detail, size_t detail_len);
+
+/* Frees what jwg_live_keys_new() made (policy_live.c). */
+void jwg_live_keys_free(struct jwg_live_keys *lk);
 
 /*
  * Picks the issuer verifier of a routing verifier `v` for `token`, from the

@@ -58,7 +58,7 @@ $V \$P/orders-prod.yaml --no-exp-check \$RS_READ | 2 | (--no-exp-check)      | d
 $V \$P/orders-prod.yaml --jws \$RS_READ        | 2 | (--jws)                 | JWS with policy
 $V \$P/orders-prod.yaml --max-token-bytes 100 \$RS_READ | 2 | (--max-token-bytes) | size limit with policy
 $V \$SCHEMA/unknown-key.yaml \$RS_READ         | 2 | unknown-key.yaml:3:1: servce: unknown key | schema error position
-$V \$SCHEMA/jwks-url.yaml \$RS_READ            | 2 | jwks_url: is not supported yet | JWKS URL rejected
+$V \$SCHEMA/jwks-url.yaml \$RS_READ            | 2 | mixed only with public key sources | JWKS URL mixed with a secret
 $V \$WORK/none.yaml \$RS_READ                  | 2 | none.yaml: cannot open  | missing policy file
 TABLE
 

@@ -26,11 +26,9 @@
 
 #include "internal.h"
 #include "jwks_source.h"
-
-extern char **environ;
+#include "support/jwks_server.h"
 
 #define T0 ((int64_t)1800000000)
-#define PYTHON "/usr/bin/python3"
 
 /* Two Ed25519 public keys: the RFC 8037 A.2 example and tests/data/keys/ed25519.pub.pem. */
 #define JWKS_A                                                                                     \
@@ -40,215 +38,12 @@ extern char **environ;
     "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"b\","                               \
     "\"x\":\"WgBkUWxQ6MET7uVDAMhGjpsGW3c4Qw9MC_hP702n_Es\"}]}"
 
-static char g_certs[64];
-static char g_ca[128];
-
-typedef struct server {
-    char root[64];
-    char base[64]; /* https://127.0.0.1:PORT */
-    int port;
-    pid_t pid;
-} server;
-
-/* ---- processes and files -------------------------------------------------- */
-
-static int run(char *const argv[])
-{
-    pid_t pid;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        return -1;
-
-    int status = 0;
-    if (waitpid(pid, &status, 0) != pid)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static void remove_tree(const char *dir)
-{
-    char *argv[] = {"/bin/rm", "-rf", (char *)dir, NULL};
-    (void)run(argv);
-}
-
-static void path_of(char *out, size_t cap, const char *dir, const char *name)
-{
-    int n = snprintf(out, cap, "%s/%s", dir, name);
-    assert_true(n > 0 && (size_t)n < cap);
-}
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[256];
-    char tmp[272];
-    path_of(path, sizeof(path), dir, name);
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-
-    /* Written aside and renamed, so the server never reads half a file. */
-    FILE *f = fopen(tmp, "w");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-    assert_int_equal(rename(tmp, path), 0);
-}
-
-static void write_filef(const char *dir, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void write_filef(const char *dir, const char *name, const char *fmt, ...)
-{
-    char text[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(text, sizeof(text), fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof(text));
-    write_file(dir, name, text);
-}
-
-/* Returns how many requests the server logged for `path` ("/jwks.json"). */
-static int hits(const server *s, const char *path)
-{
-    char log[256];
-    char line[256];
-    path_of(log, sizeof(log), s->root, "requests.log");
-    FILE *f = fopen(log, "r");
-    if (f == NULL)
-        return 0;
-
-    int n = 0;
-    while (fgets(line, sizeof(line), f) != NULL) {
-        line[strcspn(line, "\n")] = '\0';
-        n += strcmp(line, path) == 0;
-    }
-    fclose(f);
-    return n;
-}
-
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-/* ---- certificates and the server ------------------------------------------ */
-
-static int make_certs(void **state)
-{
-    (void)state;
-    strcpy(g_certs, "/tmp/jwg-jwks-certs-XXXXXX");
-    if (mkdtemp(g_certs) == NULL)
-        return -1;
-
-    char ca_key[128], srv_key[128], srv[128];
-    path_of(g_ca, sizeof(g_ca), g_certs, "ca.pem");
-    path_of(ca_key, sizeof(ca_key), g_certs, "ca.key");
-    path_of(srv_key, sizeof(srv_key), g_certs, "server.key");
-    path_of(srv, sizeof(srv), g_certs, "server.pem");
-
-    char *ca_argv[] = {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                       "ec_paramgen_curve:P-256", "-nodes", "-keyout", ca_key, "-out", g_ca,
-                       "-days", "2", "-subj", "/CN=jwtguard test CA", NULL};
-    char *srv_argv[] = {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                        "ec_paramgen_curve:P-256", "-nodes", "-keyout", srv_key, "-out", srv,
-                        "-days", "2", "-subj", "/CN=127.0.0.1", "-CA", g_ca, "-CAkey", ca_key,
-                        "-addext", "subjectAltName=IP:127.0.0.1,IP:::1", "-addext",
-                        "basicConstraints=critical,CA:FALSE", NULL};
-    if (run(ca_argv) != 0 || run(srv_argv) != 0)
-        return -1;
-    return 0;
-}
-
-static int remove_certs(void **state)
-{
-    (void)state;
-    remove_tree(g_certs);
-    return 0;
-}
-
-static int read_port(const char *root)
-{
-    char path[256];
-    path_of(path, sizeof(path), root, "port");
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return 0;
-    int port = 0;
-    if (fscanf(f, "%d", &port) != 1)
-        port = 0;
-    fclose(f);
-    return port;
-}
-
-static int server_start(server *s)
-{
-    char script[256], port_file[128], key[128], cert[128];
-    snprintf(script, sizeof(script), "%s/jwks_server.py", JWG_TEST_DATA);
-    path_of(port_file, sizeof(port_file), s->root, "port");
-    path_of(key, sizeof(key), g_certs, "server.key");
-    path_of(cert, sizeof(cert), g_certs, "server.pem");
-
-    char *argv[] = {PYTHON, script, s->root, port_file, cert, key, NULL};
-    if (posix_spawn(&s->pid, PYTHON, NULL, NULL, argv, environ) != 0)
-        return -1;
-
-    /* The server writes its port once it listens; give it 10 s. */
-    for (int i = 0; i < 1000 && s->port == 0; i++) {
-        sleep_ms(10);
-        s->port = read_port(s->root);
-    }
-    snprintf(s->base, sizeof(s->base), "https://127.0.0.1:%d", s->port);
-    return s->port != 0 ? 0 : -1;
-}
-
-static void server_stop(server *s)
-{
-    if (s->pid <= 0)
-        return;
-    kill(s->pid, SIGTERM);
-    waitpid(s->pid, NULL, 0);
-    s->pid = 0;
-}
-
-static int setup(void **state)
-{
-    server *s = calloc(1, sizeof(*s));
-    if (s == NULL)
-        return -1;
-    *state = s;
-    strcpy(s->root, "/tmp/jwg-jwks-root-XXXXXX");
-    if (mkdtemp(s->root) == NULL)
-        return -1;
-    return server_start(s);
-}
-
-static int teardown(void **state)
-{
-    server *s = *state;
-    server_stop(s);
-    remove_tree(s->root);
-    free(s);
-    return 0;
-}
-
 /* ---- source helpers ------------------------------------------------------- */
 
 static void options_for(jwg_jwks_source_options *o)
 {
     jwg_jwks_source_options_init(o);
-    o->ca_file = g_ca;
+    o->ca_file = ts_ca;
     o->connect_timeout_ms = 3000;
     o->total_timeout_ms = 5000;
 }
@@ -261,8 +56,8 @@ static jwg_jwks_source *source_for(const jwg_jwks_source_options *o)
     return src;
 }
 
-/* Fills `o` for the server's `path`; `url` must outlive the options. */
-static void url_options(const server *s, const char *path, jwg_jwks_source_options *o, char *url,
+/* Fills `o` for the ts_server's `path`; `url` must outlive the options. */
+static void url_options(const ts_server *s, const char *path, jwg_jwks_source_options *o, char *url,
                         size_t cap)
 {
     snprintf(url, cap, "%s%s", s->base, path);
@@ -270,7 +65,7 @@ static void url_options(const server *s, const char *path, jwg_jwks_source_optio
     o->jwks_url = url;
 }
 
-static jwg_jwks_source *url_source(const server *s, const char *path)
+static jwg_jwks_source *url_source(const ts_server *s, const char *path)
 {
     char url[128];
     jwg_jwks_source_options o;
@@ -306,29 +101,29 @@ static void expect_unavailable(jwg_jwks_source *src, int64_t now, const char *pa
 /* The first call fetches the set once. */
 static void jwks_first_fetch(void **state)
 {
-    server *s = *state;
-    write_file(s->root, "jwks.json", JWKS_A);
+    ts_server *s = *state;
+    ts_write_file(s->root, "jwks.json", JWKS_A);
     jwg_jwks_source *src = url_source(s, "/jwks.json");
 
-    assert_int_equal(hits(s, "/jwks.json"), 0);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 0);
     expect_kid(src, T0, "a");
-    assert_int_equal(hits(s, "/jwks.json"), 1);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 1);
     jwg_jwks_source_free(src);
 }
 
 /* Without Cache-Control the set is served from cache for the default 300 s. */
 static void jwks_cache_hit(void **state)
 {
-    server *s = *state;
-    write_file(s->root, "jwks.json", JWKS_A);
+    ts_server *s = *state;
+    ts_write_file(s->root, "jwks.json", JWKS_A);
     jwg_jwks_source *src = url_source(s, "/jwks.json");
 
     expect_kid(src, T0, "a");
     expect_kid(src, T0 + 10, "a");
     expect_kid(src, T0 + 299, "a");
-    assert_int_equal(hits(s, "/jwks.json"), 1);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 1);
     expect_kid(src, T0 + 300, "a");
-    assert_int_equal(hits(s, "/jwks.json"), 2);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 2);
     jwg_jwks_source_free(src);
 }
 
@@ -348,11 +143,11 @@ static void jwks_max_age(void **state)
         {"Cache-Control: max-age=99999999999999999999", 1000}, /* overflow saturates */
         {"Cache-Control: max-age=abc", 300},           /* malformed: the default */
     };
-    server *s = *state;
-    write_file(s->root, "jwks.json", JWKS_A);
+    ts_server *s = *state;
+    ts_write_file(s->root, "jwks.json", JWKS_A);
 
     for (size_t i = 0; i < JWG_ARRAY_LEN(cases); i++) {
-        write_file(s->root, "jwks.json.headers", cases[i].header);
+        ts_write_file(s->root, "jwks.json.headers", cases[i].header);
         jwg_jwks_source_options o;
         char url[128];
         url_options(s, "/jwks.json", &o, url, sizeof(url));
@@ -360,12 +155,12 @@ static void jwks_max_age(void **state)
         o.max_cache_s = 1000;
         jwg_jwks_source *src = source_for(&o);
 
-        int before = hits(s, "/jwks.json");
+        int before = ts_hits(s, "/jwks.json");
         expect_kid(src, T0, "a");
         expect_kid(src, T0 + cases[i].lifetime - 1, "a");
-        assert_int_equal(hits(s, "/jwks.json"), before + 1);
+        assert_int_equal(ts_hits(s, "/jwks.json"), before + 1);
         expect_kid(src, T0 + cases[i].lifetime, "a");
-        assert_int_equal(hits(s, "/jwks.json"), before + 2);
+        assert_int_equal(ts_hits(s, "/jwks.json"), before + 2);
         jwg_jwks_source_free(src);
     }
 }
@@ -373,14 +168,14 @@ static void jwks_max_age(void **state)
 /* A rotated set replaces the old one after expiry; holders of the old set keep it. */
 static void jwks_rotation(void **state)
 {
-    server *s = *state;
+    ts_server *s = *state;
     char detail[JWG_DETAIL_MAX];
-    write_file(s->root, "jwks.json", JWKS_A);
+    ts_write_file(s->root, "jwks.json", JWKS_A);
     jwg_jwks_source *src = url_source(s, "/jwks.json");
 
     jwg_keyset *old = NULL;
     assert_int_equal(jwg_jwks_source_keys(src, T0, &old, detail, sizeof(detail)), JWG_OK);
-    write_file(s->root, "jwks.json", JWKS_B);
+    ts_write_file(s->root, "jwks.json", JWKS_B);
     expect_kid(src, T0 + 299, "a");
     expect_kid(src, T0 + 300, "b");
 
@@ -392,30 +187,30 @@ static void jwks_rotation(void **state)
 /* Unknown-kid refetches happen at most once per 60 s interval. */
 static void jwks_refetch_limit(void **state)
 {
-    server *s = *state;
+    ts_server *s = *state;
     char detail[JWG_DETAIL_MAX];
-    write_file(s->root, "jwks.json", JWKS_A);
+    ts_write_file(s->root, "jwks.json", JWKS_A);
     jwg_jwks_source *src = url_source(s, "/jwks.json");
     expect_kid(src, T0, "a");
 
-    write_file(s->root, "jwks.json", JWKS_B);
+    ts_write_file(s->root, "jwks.json", JWKS_B);
     assert_int_equal(jwg_jwks_source_refetch(src, T0 + 1, detail, sizeof(detail)), JWG_OK);
-    assert_int_equal(hits(s, "/jwks.json"), 2);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 2);
     expect_kid(src, T0 + 1, "b");
 
     assert_int_equal(jwg_jwks_source_refetch(src, T0 + 2, detail, sizeof(detail)), JWG_OK);
     assert_int_equal(jwg_jwks_source_refetch(src, T0 + 60, detail, sizeof(detail)), JWG_OK);
-    assert_int_equal(hits(s, "/jwks.json"), 2);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 2);
     assert_int_equal(jwg_jwks_source_refetch(src, T0 + 61, detail, sizeof(detail)), JWG_OK);
-    assert_int_equal(hits(s, "/jwks.json"), 3);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 3);
     jwg_jwks_source_free(src);
 }
 
-/* With the server down, the last set serves for max_stale_s after expiry, then nothing does. */
+/* With the ts_server down, the last set serves for max_stale_s after expiry, then nothing does. */
 static void jwks_stale_then_unavailable(void **state)
 {
-    server *s = *state;
-    write_file(s->root, "jwks.json", JWKS_A);
+    ts_server *s = *state;
+    ts_write_file(s->root, "jwks.json", JWKS_A);
     jwg_jwks_source_options o;
     char url[128];
     url_options(s, "/jwks.json", &o, url, sizeof(url));
@@ -423,7 +218,7 @@ static void jwks_stale_then_unavailable(void **state)
     jwg_jwks_source *src = source_for(&o);
     expect_kid(src, T0, "a");
 
-    server_stop(s);
+    ts_server_stop(s);
     expect_kid(src, T0 + 300, "a");
     expect_kid(src, T0 + 899, "a");
     expect_unavailable(src, T0 + 900, "127.0.0.1");
@@ -433,11 +228,11 @@ static void jwks_stale_then_unavailable(void **state)
 /* A source whose first fetch fails has nothing to serve. */
 static void jwks_never_fetched(void **state)
 {
-    server *s = *state;
+    ts_server *s = *state;
     jwg_jwks_source *src = url_source(s, "/missing.json");
 
     expect_unavailable(src, T0, "HTTP status 404");
-    server_stop(s);
+    ts_server_stop(s);
     expect_unavailable(src, T0 + 60, "127.0.0.1");
     jwg_jwks_source_free(src);
 }
@@ -445,15 +240,15 @@ static void jwks_never_fetched(void **state)
 /* A failed fetch is not retried inside the refetch interval. */
 static void jwks_retry_limit(void **state)
 {
-    server *s = *state;
+    ts_server *s = *state;
     jwg_jwks_source *src = url_source(s, "/jwks.json");
 
     expect_unavailable(src, T0, "404");
     expect_unavailable(src, T0 + 59, "404");
-    assert_int_equal(hits(s, "/jwks.json"), 1);
-    write_file(s->root, "jwks.json", JWKS_A);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 1);
+    ts_write_file(s->root, "jwks.json", JWKS_A);
     expect_kid(src, T0 + 60, "a");
-    assert_int_equal(hits(s, "/jwks.json"), 2);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 2);
     jwg_jwks_source_free(src);
 }
 
@@ -464,15 +259,15 @@ static void jwks_oversize(void **state)
         "X-Case: length", /* Content-Length announces the size */
         "No-Length: 1",   /* the body just keeps coming */
     };
-    server *s = *state;
+    ts_server *s = *state;
     char big[4097];
     memset(big, ' ', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
     memcpy(big, JWKS_A, strlen(JWKS_A));
-    write_file(s->root, "jwks.json", big);
+    ts_write_file(s->root, "jwks.json", big);
 
     for (size_t i = 0; i < JWG_ARRAY_LEN(headers); i++) {
-        write_file(s->root, "jwks.json.headers", headers[i]);
+        ts_write_file(s->root, "jwks.json.headers", headers[i]);
         jwg_jwks_source_options o;
         char url[128];
         url_options(s, "/jwks.json", &o, url, sizeof(url));
@@ -488,25 +283,25 @@ static void jwks_oversize(void **state)
     }
 }
 
-/* A server slower than the total timeout fails the fetch in time. */
+/* A ts_server slower than the total timeout fails the fetch in time. */
 static void jwks_slow_timeout(void **state)
 {
-    server *s = *state;
-    write_file(s->root, "jwks.json", JWKS_A);
-    write_file(s->root, "jwks.json.headers", "Delay: 3");
+    ts_server *s = *state;
+    ts_write_file(s->root, "jwks.json", JWKS_A);
+    ts_write_file(s->root, "jwks.json.headers", "Delay: 3");
     jwg_jwks_source_options o;
     char url[128];
     url_options(s, "/jwks.json", &o, url, sizeof(url));
     o.total_timeout_ms = 300;
     jwg_jwks_source *src = source_for(&o);
 
-    double start = seconds_now();
+    double start = ts_seconds_now();
     expect_unavailable(src, T0, "timed out");
-    assert_true(seconds_now() - start < 2.0);
+    assert_true(ts_seconds_now() - start < 2.0);
     jwg_jwks_source_free(src);
 }
 
-static jwg_jwks_source *issuer_source(const server *s)
+static jwg_jwks_source *issuer_source(const ts_server *s)
 {
     jwg_jwks_source_options o;
     options_for(&o);
@@ -517,18 +312,18 @@ static jwg_jwks_source *issuer_source(const server *s)
 /* Discovery reads jwks_uri from a document whose issuer matches exactly. */
 static void oidc_discovery(void **state)
 {
-    server *s = *state;
-    write_file(s->root, "keys", JWKS_A);
+    ts_server *s = *state;
+    ts_write_file(s->root, "keys", JWKS_A);
     char dir[128];
-    path_of(dir, sizeof(dir), s->root, ".well-known");
+    ts_path_of(dir, sizeof(dir), s->root, ".well-known");
     assert_int_equal(mkdir(dir, 0700), 0);
-    write_filef(dir, "openid-configuration", "{\"issuer\":\"%s\",\"jwks_uri\":\"%s/keys\"}",
+    ts_write_filef(dir, "openid-configuration", "{\"issuer\":\"%s\",\"jwks_uri\":\"%s/keys\"}",
                 s->base, s->base);
     jwg_jwks_source *src = issuer_source(s);
 
     expect_kid(src, T0, "a");
-    assert_int_equal(hits(s, "/.well-known/openid-configuration"), 1);
-    assert_int_equal(hits(s, "/keys"), 1);
+    assert_int_equal(ts_hits(s, "/.well-known/openid-configuration"), 1);
+    assert_int_equal(ts_hits(s, "/keys"), 1);
     jwg_jwks_source_free(src);
 }
 
@@ -539,20 +334,20 @@ static void oidc_wrong_issuer(void **state)
         "/other", /* another issuer on the same host */
         "/",      /* equal only after normalisation, and the comparison is exact */
     };
-    server *s = *state;
-    write_file(s->root, "keys", JWKS_A);
+    ts_server *s = *state;
+    ts_write_file(s->root, "keys", JWKS_A);
     char dir[128];
-    path_of(dir, sizeof(dir), s->root, ".well-known");
+    ts_path_of(dir, sizeof(dir), s->root, ".well-known");
     assert_int_equal(mkdir(dir, 0700), 0);
 
     for (size_t i = 0; i < JWG_ARRAY_LEN(suffixes); i++) {
-        write_filef(dir, "openid-configuration", "{\"issuer\":\"%s%s\",\"jwks_uri\":\"%s/keys\"}",
+        ts_write_filef(dir, "openid-configuration", "{\"issuer\":\"%s%s\",\"jwks_uri\":\"%s/keys\"}",
                     s->base, suffixes[i], s->base);
         jwg_jwks_source *src = issuer_source(s);
         expect_unavailable(src, T0, "issuer");
         jwg_jwks_source_free(src);
     }
-    assert_int_equal(hits(s, "/keys"), 0);
+    assert_int_equal(ts_hits(s, "/keys"), 0);
 }
 
 /* Plain HTTP to a non-loopback address is rejected before any connection. */
@@ -576,47 +371,47 @@ static void http_not_loopback(void **state)
         o.connect_timeout_ms = 50;
         o.total_timeout_ms = 50;
         o.jwks_url = urls[i];
-        double start = seconds_now();
+        double start = ts_seconds_now();
         assert_int_equal(jwg_jwks_source_new(&src, &o, detail, sizeof(detail)),
                          JWG_ERR_INVALID_ARGUMENT);
         assert_null(src);
-        assert_true(seconds_now() - start < 0.05);
+        assert_true(ts_seconds_now() - start < 0.05);
     }
 }
 
 /* The total timeout covers discovery and the JWK set together. */
 static void oidc_total_timeout(void **state)
 {
-    server *s = *state;
+    ts_server *s = *state;
     char dir[128];
-    path_of(dir, sizeof(dir), s->root, ".well-known");
+    ts_path_of(dir, sizeof(dir), s->root, ".well-known");
     assert_int_equal(mkdir(dir, 0700), 0);
-    write_filef(dir, "openid-configuration", "{\"issuer\":\"%s\",\"jwks_uri\":\"%s/keys\"}",
+    ts_write_filef(dir, "openid-configuration", "{\"issuer\":\"%s\",\"jwks_uri\":\"%s/keys\"}",
                 s->base, s->base);
-    write_file(dir, "openid-configuration.headers", "Delay: 0.6");
-    write_file(s->root, "keys", JWKS_A);
-    write_file(s->root, "keys.headers", "Delay: 0.6");
+    ts_write_file(dir, "openid-configuration.headers", "Delay: 0.6");
+    ts_write_file(s->root, "keys", JWKS_A);
+    ts_write_file(s->root, "keys.headers", "Delay: 0.6");
     jwg_jwks_source_options o;
     options_for(&o);
     o.oidc_issuer = s->base;
     o.total_timeout_ms = 1000;
     jwg_jwks_source *src = source_for(&o);
 
-    double start = seconds_now();
+    double start = ts_seconds_now();
     expect_unavailable(src, T0, "/keys");
-    assert_true(seconds_now() - start < 1.5);
-    assert_int_equal(hits(s, "/keys"), 1);
+    assert_true(ts_seconds_now() - start < 1.5);
+    assert_int_equal(ts_hits(s, "/keys"), 1);
     jwg_jwks_source_free(src);
 }
 
 /* A discovered plain-HTTP jwks_uri to a non-loopback host is rejected without connecting. */
 static void oidc_http_jwks_uri(void **state)
 {
-    server *s = *state;
+    ts_server *s = *state;
     char dir[128];
-    path_of(dir, sizeof(dir), s->root, ".well-known");
+    ts_path_of(dir, sizeof(dir), s->root, ".well-known");
     assert_int_equal(mkdir(dir, 0700), 0);
-    write_filef(dir, "openid-configuration",
+    ts_write_filef(dir, "openid-configuration",
                 "{\"issuer\":\"%s\",\"jwks_uri\":\"http://192.0.2.1/keys\"}", s->base);
     jwg_jwks_source_options o;
     options_for(&o);
@@ -633,7 +428,7 @@ static void oidc_http_jwks_uri(void **state)
 static void jwks_redirects(void **state)
 {
     static const struct {
-        const char *location; /* %d is the server's port */
+        const char *location; /* %d is the ts_server's port */
         jwg_err rc;
     } cases[] = {
         {"https://127.0.0.1:%d/b.json", JWG_OK},                     /* same origin */
@@ -641,14 +436,14 @@ static void jwks_redirects(void **state)
         {"https://127.0.0.1:1/b.json", JWG_ERR_KEY_SOURCE_UNAVAILABLE}, /* another port */
         {"https://[::1]:%d/b.json", JWG_ERR_KEY_SOURCE_UNAVAILABLE},    /* another host */
     };
-    server *s = *state;
-    write_file(s->root, "b.json", JWKS_B);
-    write_file(s->root, "jwks.json", "");
+    ts_server *s = *state;
+    ts_write_file(s->root, "b.json", JWKS_B);
+    ts_write_file(s->root, "jwks.json", "");
 
     for (size_t i = 0; i < JWG_ARRAY_LEN(cases); i++) {
         char location[128];
         snprintf(location, sizeof(location), cases[i].location, s->port);
-        write_filef(s->root, "jwks.json.headers", "Status: 302\nLocation: %s\n", location);
+        ts_write_filef(s->root, "jwks.json.headers", "Status: 302\nLocation: %s\n", location);
         jwg_jwks_source_options o;
         char url[128];
         url_options(s, "/jwks.json", &o, url, sizeof(url));
@@ -660,7 +455,7 @@ static void jwks_redirects(void **state)
             expect_unavailable(src, T0, "redirect");
         jwg_jwks_source_free(src);
     }
-    assert_int_equal(hits(s, "/b.json"), 1);
+    assert_int_equal(ts_hits(s, "/b.json"), 1);
 }
 
 typedef struct racer {
@@ -681,9 +476,9 @@ static void *race(void *arg)
 /* Concurrent first calls share one fetch. */
 static void jwks_coalesced(void **state)
 {
-    server *s = *state;
-    write_file(s->root, "jwks.json", JWKS_A);
-    write_file(s->root, "jwks.json.headers", "Delay: 0.5");
+    ts_server *s = *state;
+    ts_write_file(s->root, "jwks.json", JWKS_A);
+    ts_write_file(s->root, "jwks.json.headers", "Delay: 0.5");
     jwg_jwks_source *src = url_source(s, "/jwks.json");
 
     racer racers[4];
@@ -696,24 +491,24 @@ static void jwks_coalesced(void **state)
         assert_int_equal(pthread_join(threads[i], NULL), 0);
         assert_int_equal(racers[i].rc, JWG_OK);
     }
-    assert_int_equal(hits(s, "/jwks.json"), 1);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 1);
     jwg_jwks_source_free(src);
 }
 
-static int wait_for_hits(const server *s, const char *path, int n, double timeout_s)
+static int wait_for_hits(const ts_server *s, const char *path, int n, double timeout_s)
 {
-    double end = seconds_now() + timeout_s;
-    while (hits(s, path) < n && seconds_now() < end)
-        sleep_ms(20);
-    return hits(s, path);
+    double end = ts_seconds_now() + timeout_s;
+    while (ts_hits(s, path) < n && ts_seconds_now() < end)
+        ts_sleep_ms(20);
+    return ts_hits(s, path);
 }
 
 /* The refresher fetches ahead of expiry, so a rotation shows up with no caller fetching. */
 static void jwks_background_refresh(void **state)
 {
-    server *s = *state;
-    write_file(s->root, "jwks.json", JWKS_A);
-    write_file(s->root, "jwks.json.headers", "Cache-Control: max-age=2");
+    ts_server *s = *state;
+    ts_write_file(s->root, "jwks.json", JWKS_A);
+    ts_write_file(s->root, "jwks.json.headers", "Cache-Control: max-age=2");
     jwg_jwks_source_options o;
     char url[128];
     url_options(s, "/jwks.json", &o, url, sizeof(url));
@@ -724,31 +519,31 @@ static void jwks_background_refresh(void **state)
     assert_int_equal(jwg_jwks_source_start(src), JWG_ERR_INVALID_ARGUMENT);
     assert_int_equal(wait_for_hits(s, "/jwks.json", 1, 5.0), 1);
     expect_kid(src, (int64_t)time(NULL), "a");
-    write_file(s->root, "jwks.json", JWKS_B);
+    ts_write_file(s->root, "jwks.json", JWKS_B);
     assert_int_equal(wait_for_hits(s, "/jwks.json", 2, 5.0), 2);
-    /* The refresher installs the set just after the server logs the request. */
-    sleep_ms(300);
+    /* The refresher installs the set just after the ts_server logs the request. */
+    ts_sleep_ms(300);
 
-    int before = hits(s, "/jwks.json");
+    int before = ts_hits(s, "/jwks.json");
     expect_kid(src, (int64_t)time(NULL), "b");
-    assert_int_equal(hits(s, "/jwks.json"), before);
+    assert_int_equal(ts_hits(s, "/jwks.json"), before);
     jwg_jwks_source_stop(src);
     jwg_jwks_source_free(src);
 }
 
-/* Stopping aborts a transfer in progress instead of waiting for the server. */
+/* Stopping aborts a transfer in progress instead of waiting for the ts_server. */
 static void jwks_stop_aborts(void **state)
 {
-    server *s = *state;
-    write_file(s->root, "jwks.json", JWKS_A);
-    write_file(s->root, "jwks.json.headers", "Delay: 4");
+    ts_server *s = *state;
+    ts_write_file(s->root, "jwks.json", JWKS_A);
+    ts_write_file(s->root, "jwks.json.headers", "Delay: 4");
     jwg_jwks_source *src = url_source(s, "/jwks.json");
 
     assert_int_equal(jwg_jwks_source_start(src), JWG_OK);
     assert_int_equal(wait_for_hits(s, "/jwks.json", 1, 5.0), 1);
-    double start = seconds_now();
+    double start = ts_seconds_now();
     jwg_jwks_source_stop(src);
-    assert_true(seconds_now() - start < 2.5);
+    assert_true(ts_seconds_now() - start < 2.5);
 
     /* A stopped refresher may stop again and start again. */
     jwg_jwks_source_stop(src);
@@ -802,26 +597,26 @@ static void options_invalid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(jwks_first_fetch, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_cache_hit, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_max_age, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_rotation, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_refetch_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_stale_then_unavailable, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_never_fetched, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_retry_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_oversize, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_slow_timeout, setup, teardown),
-        cmocka_unit_test_setup_teardown(oidc_discovery, setup, teardown),
-        cmocka_unit_test_setup_teardown(oidc_wrong_issuer, setup, teardown),
-        cmocka_unit_test_setup_teardown(oidc_total_timeout, setup, teardown),
-        cmocka_unit_test_setup_teardown(oidc_http_jwks_uri, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_redirects, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_coalesced, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_background_refresh, setup, teardown),
-        cmocka_unit_test_setup_teardown(jwks_stop_aborts, setup, teardown),
+        cmocka_unit_test_setup_teardown(jwks_first_fetch, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_cache_hit, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_max_age, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_rotation, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_refetch_limit, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_stale_then_unavailable, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_never_fetched, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_retry_limit, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_oversize, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_slow_timeout, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(oidc_discovery, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(oidc_wrong_issuer, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(oidc_total_timeout, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(oidc_http_jwks_uri, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_redirects, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_coalesced, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_background_refresh, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(jwks_stop_aborts, ts_setup, ts_teardown),
         cmocka_unit_test(http_not_loopback),
         cmocka_unit_test(options_invalid),
     };
-    return cmocka_run_group_tests(tests, make_certs, remove_certs);
+    return cmocka_run_group_tests(tests, ts_make_certs, ts_remove_certs);
 }

@@ -77,8 +77,14 @@ static const struct schema_case schema_cases[] = {
     {"bad-version", 1, "version: must be between 1 and 1"},
     /* A secret written into the file gets the message that names the key sources. */
     {"inline-secret", 9, "secrets never appear in a policy file"},
-    /* JWKS URLs are not implemented yet and must not half-work. */
-    {"jwks-url", 9, "jwks_url: is not supported yet"},
+    /* A fetched set is public keys, and one issuer's set never mixes them with secrets. */
+    {"jwks-url", 9, "mixed only with public key sources"},
+    /* Plain HTTP goes to loopback only, even with allow_http_loopback. */
+    {"url-http", 9, "keys: "},
+    /* An exec option on a URL source is named as unused. */
+    {"url-option", 11, "max_output: is not used by a oidc_issuer key source"},
+    /* The max-age clamp needs cache_min <= cache_max. */
+    {"url-cache", 10, "cache_min: must not be more than cache_max"},
     /* "none" is never an allowed algorithm. */
     {"alg-none", 7, "\"none\" is not an algorithm"},
     /* A duration with an unknown unit. */
