@@ -89,3 +89,6 @@ if [ "$mismatches" -ne 0 ]; then
     exit 1
 fi
 echo "demo: every verdict matches its expectation"
+
+echo
+JWTGUARD="$JWTGUARD" bash "$here/policy-demo.sh"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "policy_cmds.h"
 
 struct command {
     const char *name;
@@ -17,6 +18,7 @@ static const struct command commands[] = {
     {"inspect", cli_cmd_inspect, "decode a token without verifying it and list risky findings"},
     {"sign", cli_cmd_sign, "issue a signed token"},
     {"keygen", cli_cmd_keygen, "generate a signing key and its public JWK set"},
+    {"policy", cli_cmd_policy, "lint, compare and check policy files for shared keys"},
 };
 
 static const struct command *find_command(const char *name)
