@@ -1,6 +1,7 @@
 /*
  * cli.h: declarations shared by the files of the jwtguard command. The
- * command uses the library only through include/jwtguard/jwtguard.h.
+ * command uses the library only through include/jwtguard/jwtguard.h, except
+ * the policy subcommands (policy_cmds.h), which read internal headers.
  */
 #ifndef JWTGUARD_CLI_H
 #define JWTGUARD_CLI_H

@@ -48,6 +48,16 @@ void policy_free_list(char **files, size_t count);
 /* Lints one file into `r`. */
 void policy_lint_file(const char *path, struct policy_report *r);
 
+/*
+ * Reads and parses every file with the strict loader. A file the loader
+ * rejects becomes a finding in `r` and stays NULL in `pfs`. Returns false,
+ * with the error printed, when a file cannot be read.
+ */
+bool policy_parse_all(char **files, size_t count, jwg_policy_file **pfs, struct policy_report *r);
+
+/* Frees the parsed files and the array. */
+void policy_free_all(jwg_policy_file **pfs, size_t count);
+
 int policy_run_diff(char **files, size_t count, enum policy_format format);
 int policy_run_check_env(char **files, size_t count, enum policy_format format);
 
