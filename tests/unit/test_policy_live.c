@@ -6,6 +6,7 @@
  * refetch on an unknown kid, the server down, a wrong discovered issuer, and
  * a URL source mixed with a public key file.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -170,7 +171,7 @@ static void live_rotation(void **state)
 {
     ts_server *s = *state;
     ts_write_file(s->root, "jwks.json", g_jwks[0]);
-    jwg_verifier *v = url_verifier(s, "1s", "1h");
+    jwg_verifier *v = url_verifier(s, "3s", "1h"); /* long enough for valgrind to reach the stale check */
     char *tok_a = token(0, "EdDSA");
     char *tok_b = token(1, "ES256");
 
@@ -181,7 +182,7 @@ static void live_rotation(void **state)
 
     ts_write_file(s->root, "jwks.json", g_jwks[0]);
     expect(v, tok_a, JWG_ERR_KEY_NOT_FOUND); /* the cached set lacks "a" and no refetch is due */
-    ts_sleep_ms(2100);
+    ts_sleep_ms(3100);
     expect(v, tok_a, JWG_OK);
     expect(v, tok_b, JWG_ERR_KEY_NOT_FOUND);
     assert_int_equal(ts_hits(s, "/jwks.json"), 3);
@@ -284,6 +285,51 @@ static void live_mixed(void **state)
     jwg_verifier_free(v);
 }
 
+typedef struct worker {
+    const jwg_verifier *v;
+    const char *tok[2];
+    double until;
+    int failures;
+} worker;
+
+static void *verify_loop(void *arg)
+{
+    worker *w = arg;
+    for (int i = 0; ts_seconds_now() < w->until; i++) {
+        jwg_result *r = NULL;
+        const char *tok = w->tok[i % 2];
+        if (jwg_verify(w->v, tok, strlen(tok), &r) != JWG_OK)
+            w->failures++;
+        jwg_result_free(r);
+    }
+    return NULL;
+}
+
+/* Four threads share one verifier while its set expires and is replaced: every token still verifies. */
+static void live_threads(void **state)
+{
+    ts_server *s = *state;
+    ts_write_file(s->root, "jwks.json", g_jwks_both);
+    jwg_verifier *v = url_verifier(s, "1s", "1h");
+    char *tok_a = token(0, "EdDSA");
+    char *tok_b = token(1, "ES256");
+
+    pthread_t th[4];
+    worker w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (worker){.v = v, .tok = {tok_a, tok_b}, .until = ts_seconds_now() + 2.5};
+        assert_int_equal(pthread_create(&th[i], NULL, verify_loop, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(w[i].failures, 0);
+    }
+    assert_true(ts_hits(s, "/jwks.json") >= 2);
+    jwg_free(tok_a, strlen(tok_a));
+    jwg_free(tok_b, strlen(tok_b));
+    jwg_verifier_free(v);
+}
+
 /* An http:// URL to loopback needs allow_http_loopback, and the error names the file and line. */
 static void live_http_refused(void **state)
 {
@@ -304,6 +350,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(live_oidc, ts_setup, ts_teardown),
         cmocka_unit_test_setup_teardown(live_mixed, ts_setup, ts_teardown),
         cmocka_unit_test_setup_teardown(live_http_refused, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(live_threads, ts_setup, ts_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
