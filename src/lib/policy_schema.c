@@ -423,6 +423,11 @@ static jwg_err source_url(const schema_ctx *c, const jwg_ynode **v, size_t kind,
     JWG_TRY(url_duration(c, v, KS_CACHE_MAX, JWG_URL_CACHE_MAX, &o->max_cache_s));
     JWG_TRY(url_duration(c, v, KS_REFETCH, JWG_URL_CACHE_MAX, &o->refetch_interval_s));
     JWG_TRY(url_duration(c, v, KS_MAX_STALE, JWG_URL_CACHE_MAX, &o->max_stale_s));
+    /* A bound given alone moves the other default rather than contradicting it. */
+    if (v[KS_CACHE_MIN] == NULL && o->min_cache_s > o->max_cache_s)
+        o->min_cache_s = o->max_cache_s;
+    if (v[KS_CACHE_MAX] == NULL && o->max_cache_s < o->min_cache_s)
+        o->max_cache_s = o->min_cache_s;
     if (o->min_cache_s > o->max_cache_s)
         return bad(c, v[KS_CACHE_MIN] != NULL ? v[KS_CACHE_MIN] : v[KS_CACHE_MAX], "cache_min",
                    "must not be more than cache_max");
