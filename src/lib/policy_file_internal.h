@@ -184,4 +184,12 @@ typedef struct jwg_live_keys jwg_live_keys;
 jwg_err jwg_live_keys_new(jwg_live_keys **out, const jwg_policy_file *pf, const jwg_pf_issuer *iss,
                           const jwg_policy *policy, char *detail, size_t detail_len);
 
+/*
+ * Starts the background refresher of every URL source of `v`, a verifier
+ * from jwg_verifier_new_from_file(), for long-running users: sets are then
+ * fetched ahead of expiry instead of on a token's path. The refreshers stop
+ * when `v` is freed. JWG_OK when `v` has no URL source.
+ */
+jwg_err jwg_verifier_start_refresh(jwg_verifier *v);
+
 #endif /* JWTGUARD_POLICY_FILE_INTERNAL_H */

@@ -222,6 +222,16 @@ jwg_err jwg_live_keys_new(jwg_live_keys **out, const jwg_policy_file *pf, const 
     return rc;
 }
 
+jwg_err jwg_verifier_start_refresh(jwg_verifier *v)
+{
+    JWG_ENSURE(v != NULL, JWG_ERR_INVALID_ARGUMENT);
+    for (size_t i = 0; i < v->route_count; i++) {
+        if (v->routes[i]->live != NULL)
+            JWG_TRY(jwg_jwks_source_start(v->routes[i]->live->source));
+    }
+    return JWG_OK;
+}
+
 void jwg_live_keys_free(jwg_live_keys *lk)
 {
     if (lk == NULL)

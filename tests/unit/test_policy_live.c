@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "policy_file_internal.h"
 #include "support/forge.h"
 #include "support/jwks_server.h"
 
@@ -330,6 +330,35 @@ static void live_threads(void **state)
     jwg_verifier_free(v);
 }
 
+/* A started refresher fetches before any token arrives, and a second start is refused. */
+static void live_refresher(void **state)
+{
+    ts_server *s = *state;
+    ts_write_file(s->root, "jwks.json", g_jwks[0]);
+    jwg_verifier *v = url_verifier(s, "1h", "1h");
+
+    assert_int_equal(jwg_verifier_start_refresh(v), JWG_OK);
+    for (int i = 0; i < 250 && ts_hits(s, "/jwks.json") == 0; i++)
+        ts_sleep_ms(20);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 1);
+    assert_int_equal(jwg_verifier_start_refresh(v), JWG_ERR_INVALID_ARGUMENT);
+
+    char *tok = token(0, "EdDSA");
+    expect(v, tok, JWG_OK);
+    assert_int_equal(ts_hits(s, "/jwks.json"), 1);
+    jwg_free(tok, strlen(tok));
+    jwg_verifier_free(v);
+}
+
+/* A cache bound given alone moves the other default: cache_max below the default cache_min loads. */
+static void live_cache_alone(void **state)
+{
+    ts_server *s = *state;
+    jwg_verifier *v = live_verifier(s, JWG_OK, "      - jwks_url: %s/jwks.json\n        cache_max: 5s\n",
+                                    s->base);
+    jwg_verifier_free(v);
+}
+
 /* An http:// URL to loopback needs allow_http_loopback, and the error names the file and line. */
 static void live_http_refused(void **state)
 {
@@ -351,6 +380,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(live_mixed, ts_setup, ts_teardown),
         cmocka_unit_test_setup_teardown(live_http_refused, ts_setup, ts_teardown),
         cmocka_unit_test_setup_teardown(live_threads, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(live_refresher, ts_setup, ts_teardown),
+        cmocka_unit_test_setup_teardown(live_cache_alone, ts_setup, ts_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
