@@ -4,9 +4,9 @@
  *
  * The verifier stays immutable: each key set the source hands out gets an
  * inner verifier, built once and shared by reference. The current one is
- * swapped under a lock when the source hands out a new set pointer; a
+ * swapped under a lock when the source hands out a new set pointer. A
  * verification in progress holds its own reference, so the old one is freed
- * by whoever drops the last reference.
+ * when the last reference is dropped.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,8 +20,8 @@
 
 typedef struct live_inner {
     atomic_size_t refs;
-    const jwg_keyset *handed; /* the source's set it was built for; `held` keeps it alive */
-    jwg_keyset *held;
+    const jwg_keyset *handed; /* the source's set it was built for, compared by pointer */
+    jwg_keyset *held;         /* the reference to `handed` that keeps its address from being reused */
     jwg_verifier *verifier;
 } live_inner;
 
@@ -77,7 +77,7 @@ static jwg_err merged_set(const jwg_live_keys *lk, jwg_keyset *fetched, jwg_keys
 /*
  * Builds the verifier of one fetched set. A rotated set may drop some of
  * the policy's algorithms, so the verifier is built for the algorithms the
- * set admits and then allows all of the policy's again: a token with an
+ * set admits and then allows all of the policy's again. A token with an
  * algorithm the set has no key for is then JWG_ERR_KEY_NOT_FOUND, which
  * triggers the refetch, not an algorithm error.
  */
