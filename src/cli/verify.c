@@ -438,7 +438,11 @@ static int exit_status(jwg_err rc)
     return CLI_EXIT_REJECTED;
 }
 
-/* Prints "jwtguard: rejected: NAME: message (detail)" and what the token holds, to stderr. */
+/*
+ * Prints "jwtguard: rejected: NAME: message (detail)" and what the token
+ * holds, to stderr. Errors that say nothing about the token (exit 2) print
+ * "error:" instead, so that the word matches the exit status.
+ */
 static void print_rejection(const struct verify_ctx *ctx, jwg_err rc, const jwg_result *r,
                             const char *token, size_t len)
 {
@@ -453,7 +457,9 @@ static void print_rejection(const struct verify_ctx *ctx, jwg_err rc, const jwg_
         ctx->secret_newline,
     };
 
-    fprintf(stderr, "jwtguard: rejected: %s: %s (%s)", jwg_err_name(rc), jwg_strerror(rc),
+    const char *verdict = exit_status(rc) == CLI_EXIT_USAGE ? "error" : "rejected";
+
+    fprintf(stderr, "jwtguard: %s: %s: %s (%s)", verdict, jwg_err_name(rc), jwg_strerror(rc),
             detail[0] != '\0' ? detail : "no detail");
     /* The context names command-line keys and options, which a policy file replaces. */
     if (ctx->policy_file == NULL)

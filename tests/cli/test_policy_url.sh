@@ -62,7 +62,7 @@ check_table <<TABLE
 $V \$WORK/url.yaml \$GOOD          | 0 | "sub":"user-42"                 | jwks_url: a token signed by the served key
 $V \$WORK/oidc.yaml \$GOOD         | 0 | "sub":"user-42"                 | oidc_issuer: discovery, then the same set
 $V \$WORK/url.yaml \$OTHER_KID     | 1 | JWG_ERR_KEY_NOT_FOUND           | a kid the set lacks, after one refetch
-$V \$WORK/missing.yaml \$GOOD      | 2 | JWG_ERR_KEY_SOURCE_UNAVAILABLE  | the set cannot be fetched: no verdict
+$V \$WORK/missing.yaml \$GOOD      | 2 | error: JWG_ERR_KEY_SOURCE_UNAVAILABLE | the set cannot be fetched: an error, not a rejection
 TABLE
 
 kill "$SERVER_PID"
