@@ -194,7 +194,7 @@ static bool diff_point(const struct point *pt, const struct issuer_row *row, cha
     } else {
         printf("issuer ");
         cli_print_safe(stdout, row->name, strlen(row->name));
-        printf(": %s differs\n", pt->name);
+        printf(": %s: policies differ\n", pt->name);
     }
     bool first_value = true;
     for (size_t i = 0; i < count; i++) {
