@@ -194,6 +194,10 @@ static void rule_secret_file(struct lint_ctx *c, const jwg_ynode *n, size_t *len
     if (stat(path, &st) != 0) {
         policy_add(c->r, "secret-file-missing", true, c->path, n->line,
                    "secret file %s cannot be read: create it with mode 600", n->text);
+    } else if (!S_ISREG(st.st_mode)) {
+        policy_add(c->r, "secret-file-not-regular", true, c->path, n->line,
+                   "secret file %s is not a regular file (a FIFO, device or folder), and the loader "
+                   "rejects it: point the key source at a regular file of mode 600", n->text);
     } else {
         *len = (size_t)st.st_size;
         *known = true;

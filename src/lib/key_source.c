@@ -110,7 +110,8 @@ static jwg_err read_fd(const source_ctx *c, int fd, size_t size, key_bytes *out)
 /* Reads a key file; a secret file must also have a private mode, checked on the opened file. */
 static jwg_err read_file(const source_ctx *c, bool secret, key_bytes *out)
 {
-    int fd = open(c->src->path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO would otherwise wait for a writer before fstat can reject it. */
+    int fd = open(c->src->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return unavailable(c, "cannot open", c->src->path, errno);
 
@@ -245,16 +246,26 @@ static jwg_err collect(const source_ctx *c, int fd, int64_t deadline, key_bytes 
  * forever. `kill_first` ends it at once because its output was rejected.
  * Returns its wait status and sets `*timed_out` when the deadline killed it.
  */
-static int reap(pid_t pid, bool kill_first, int64_t deadline, bool *timed_out)
+/*
+ * Waits for the child until `deadline`, then kills it. `*status_lost` is set
+ * when the exit status cannot be known: with SIGCHLD ignored the kernel reaps
+ * the child itself and waitpid fails with ECHILD. The caller then fails
+ * closed, because a secret manager that failed may have printed a wrong key.
+ */
+static int reap(pid_t pid, bool kill_first, int64_t deadline, bool *timed_out, bool *status_lost)
 {
     int status = 0;
 
     *timed_out = false;
+    *status_lost = false;
     while (!kill_first && now_ms() < deadline) {
         pid_t done = waitpid(pid, &status, WNOHANG);
-        /* NOTE: with SIGCHLD ignored the kernel reaps the child (ECHILD) and its exit status is lost. */
-        if (done == pid || (done < 0 && errno != EINTR))
+        if (done == pid)
             return status;
+        if (done < 0 && errno != EINTR) {
+            *status_lost = true;
+            return status;
+        }
         struct timespec pause = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
         nanosleep(&pause, NULL);
     }
@@ -276,9 +287,18 @@ static jwg_err run_exec(const source_ctx *c, key_bytes *out)
     jwg_err rc = collect(c, fd, deadline, out);
     close(fd);
     bool timed_out;
-    int status = reap(pid, rc != JWG_OK, deadline, &timed_out);
+    bool status_lost;
+    int status = reap(pid, rc != JWG_OK, deadline, &timed_out, &status_lost);
     if (rc != JWG_OK)
         return rc;
+
+    if (status_lost) {
+        jwg_detail_set(c->detail, c->detail_len,
+                       "%s: the exit status of %s is unknown (the process ignores SIGCHLD), so its "
+                       "output is not trusted: keep SIGCHLD at its default while loading policies",
+                       c->where, c->src->argv[0]);
+        return JWG_ERR_KEY_SOURCE_UNAVAILABLE;
+    }
 
     if (timed_out) {
         jwg_detail_set(c->detail, c->detail_len, "%s: %s timed out after %lld s", c->where, c->src->argv[0],

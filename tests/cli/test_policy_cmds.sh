@@ -19,6 +19,10 @@ head -c 32 /dev/urandom > "$L/exact.secret"
 head -c 32 /dev/urandom > "$L/loose.secret"
 chmod 600 "$L/short.secret" "$L/exact.secret"
 chmod 644 "$L/loose.secret"
+# The same fixture with its secret as a FIFO, which the loader rejects without opening it for long.
+mkdir "$L/fifo"
+sed 's/loose.secret/fifo.secret/' "$L/hmac-loose.yaml" > "$L/fifo/hmac-fifo.yaml"
+mkfifo -m 600 "$L/fifo/fifo.secret"
 export LINT_SECRET=0123456789abcdef
 
 # Lint: each rule fires on its fixture with its line, and the clean fixtures have none.
@@ -38,6 +42,7 @@ policy lint $L/hmac-exact.yaml         | 0 | lint: no findings                  
 policy lint $L/hmac-env.yaml           | 1 | 16 bytes, shorter than the 32-byte    | hmac-secret-short: 16-byte variable
 policy lint $L/unknown-key.yaml        | 1 | :10: error [policy-invalid]           | policy-invalid: a key the loader rejects
 policy lint $L/hmac-loose.yaml         | 1 | error [secret-file-mode]              | secret-file-mode: 0644
+policy lint $L/fifo/hmac-fifo.yaml     | 1 | error [secret-file-not-regular]       | secret-file-not-regular: a FIFO
 policy lint $L/hmac-loose.yaml         | 1 | run chmod 600                         | secret-file-mode: says how to fix
 policy lint $L/hmac-missing.yaml       | 1 | error [secret-file-missing]           | secret-file-missing: no such file
 policy lint $L/jwks-http.yaml          | 1 | :12: error [jwks-plain-http]          | jwks-plain-http: http:// URL

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -326,6 +327,78 @@ static void sources_exec_closed_stdio(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* Runs `load_in_child` in a child process and returns its exit status, so a hang or a signal setting cannot leak. */
+static int run_in_child(int (*load_in_child)(void))
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        alarm(20); /* a hang becomes SIGALRM, a failure, instead of a stuck test */
+        _exit(load_in_child());
+    }
+
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static int load_fifo_secret(void)
+{
+    char dir[] = "/tmp/jwg-fifo-XXXXXX";
+    char fifo[64];
+    char yaml[64];
+    if (mkdtemp(dir) == NULL)
+        return 2;
+    snprintf(fifo, sizeof(fifo), "%s/secret", dir);
+    snprintf(yaml, sizeof(yaml), "%s/policy.yaml", dir);
+    if (mkfifo(fifo, 0600) != 0)
+        return 2;
+
+    FILE *f = fopen(yaml, "w");
+    if (f == NULL)
+        return 2;
+    fprintf(f, "version: 1\nenvironment: test\nservice: orders\nissuers:\n"
+               "  - issuer: https://a.example\n    audiences: [orders]\n    algorithms: [HS256]\n"
+               "    keys:\n      - hmac_secret_file: secret\n        alg: HS256\n");
+    fclose(f);
+
+    char detail[DETAIL_LEN] = "";
+    jwg_policy_file *pf = NULL;
+    jwg_err rc = jwg_policy_load_file(yaml, &pf, detail, sizeof(detail));
+    jwg_policy_file_free(pf);
+    unlink(fifo);
+    unlink(yaml);
+    rmdir(dir);
+    return rc == JWG_ERR_KEY_SOURCE_UNAVAILABLE && strstr(detail, "not a regular file") != NULL ? 0 : 1;
+}
+
+/* A secret file that is a FIFO is rejected at once; opening it must not wait for a writer. */
+static void sources_fifo_rejected(void **state)
+{
+    (void)state;
+    assert_int_equal(run_in_child(load_fifo_secret), 0);
+}
+
+static int load_exec_fail_sigchld_ignored(void)
+{
+    signal(SIGCHLD, SIG_IGN);
+
+    char detail[DETAIL_LEN] = "";
+    jwg_policy_file *pf = NULL;
+    jwg_err rc = jwg_policy_load_file(POLICIES "/sources/exec-fail.yaml", &pf, detail, sizeof(detail));
+    jwg_policy_file_free(pf);
+    return rc == JWG_ERR_KEY_SOURCE_UNAVAILABLE && strstr(detail, "exit status") != NULL ? 0 : 1;
+}
+
+/* With SIGCHLD ignored the exit status is lost, so the command's output is not trusted. */
+static void sources_exec_sigchld_ignored(void **state)
+{
+    (void)state;
+    assert_int_equal(run_in_child(load_exec_fail_sigchld_ignored), 0);
+}
+
 /* ---- routing ----------------------------------------------------------- */
 
 #define A_CLAIMS "\"iss\":\"https://a.example\",\"aud\":\"orders\",\"exp\":1700000100,\"iat\":1699999900"
@@ -616,7 +689,8 @@ int main(void)
         cmocka_unit_test(schema_valid),         cmocka_unit_test(schema_missing_file),
         cmocka_unit_test(schema_too_large),     cmocka_unit_test(schema_too_many_keys),
         cmocka_unit_test(sources_table),
-        cmocka_unit_test(sources_exec_verifies), cmocka_unit_test(sources_exec_closed_stdio), cmocka_unit_test(routing_table),
+        cmocka_unit_test(sources_exec_verifies), cmocka_unit_test(sources_exec_closed_stdio),
+        cmocka_unit_test(sources_fifo_rejected), cmocka_unit_test(sources_exec_sigchld_ignored), cmocka_unit_test(routing_table),
         cmocka_unit_test(routing_alg_confusion), cmocka_unit_test(routing_malformed),
         cmocka_unit_test(routing_gateway_settings), cmocka_unit_test(rules_scopes),
         cmocka_unit_test(rules_setters),        cmocka_unit_test(rules_equals),
