@@ -78,10 +78,10 @@ extern "C" {
 /* Maximum number of keys in one key set. */
 #define JWG_MAX_KEYS 64u
 
-/* Size of a buffer that holds any detail string, including the NUL. */
+/* Size of a buffer for any detail string, including the NUL. */
 #define JWG_DETAIL_MAX 160u
 
-/* Size of a buffer that holds an RFC 7638 thumbprint: 43 base64url characters and a NUL. */
+/* Size of a buffer for an RFC 7638 thumbprint: 43 base64url characters and a NUL. */
 #define JWG_THUMBPRINT_MAX 44u
 
 /*
@@ -273,7 +273,7 @@ const char *jwg_keyset_detail(const jwg_keyset *ks);
  * private key and `*public_jwks_out` a JWK set with the public key, `kid`
  * (generated from the thumbprint when NULL) and `alg`. HS*: `*private_out` is
  * a random secret as long as the hash output and `*public_jwks_out` is NULL.
- * RSA keys have 2048 bits unless `rsa_bits` (2048..8192, 0 for default) says.
+ * RSA keys have 2048 bits unless `rsa_bits` (2048..8192, 0 for the default) sets another size.
  */
 JWG_WARN_UNUSED jwg_err jwg_keygen(const char *alg, const char *kid, unsigned rsa_bits,
                                    uint8_t **private_out, size_t *private_len,
@@ -381,7 +381,7 @@ JWG_WARN_UNUSED jwg_err jwg_policy_require_claim_equals(jwg_policy *p, const cha
 typedef struct jwg_verifier jwg_verifier;
 typedef struct jwg_result jwg_result;
 
-/* Builds a verifier; on failure `detail` (may be NULL) says what to change. */
+/* Builds a verifier. On failure `detail` (may be NULL) states what to change. */
 JWG_WARN_UNUSED jwg_err jwg_verifier_new(jwg_verifier **out, const jwg_policy *p,
                                          const jwg_keyset *ks, char *detail, size_t detail_len);
 void jwg_verifier_free(jwg_verifier *v);
