@@ -567,7 +567,7 @@ jwg_err jwg_keyset_add_jwk(jwg_keyset *ks, const char *json, size_t len)
     jwg_key *key = NULL;
     jwg_err rc;
 
-    JWG_ENSURE(ks != NULL && (json != NULL || len == 0), JWG_ERR_INVALID_ARGUMENT);
+    JWG_ENSURE(ks != NULL && json != NULL, JWG_ERR_INVALID_ARGUMENT);
     ks->detail[0] = '\0';
 
     ERR_set_mark();
@@ -714,7 +714,7 @@ jwg_err jwg_keyset_add_jwks(jwg_keyset *ks, const char *json, size_t len)
     size_t skipped = 0;
     jwg_err rc;
 
-    JWG_ENSURE(ks != NULL && (json != NULL || len == 0), JWG_ERR_INVALID_ARGUMENT);
+    JWG_ENSURE(ks != NULL && json != NULL, JWG_ERR_INVALID_ARGUMENT);
     ks->detail[0] = '\0';
 
     ERR_set_mark();
