@@ -133,7 +133,7 @@ typedef enum jwg_err {
     JWG_ERR_EXPIRED = 502,           /* now >= exp + leeway (RFC 7519 4.1.4) */
     JWG_ERR_NOT_YET_VALID = 503,     /* now < nbf - leeway (RFC 7519 4.1.5) */
     JWG_ERR_ISSUED_IN_FUTURE = 504,  /* iat > now + leeway */
-    JWG_ERR_ISSUER = 505,            /* "iss" is none of the allowed issuers */
+    JWG_ERR_ISSUER = 505,            /* "iss" matches no allowed issuer */
     JWG_ERR_AUDIENCE = 506,          /* no "aud" value is an allowed audience */
     JWG_ERR_LIFETIME = 507,          /* exp - iat exceeds the maximum lifetime */
     JWG_ERR_TOO_OLD = 508,           /* now - iat exceeds the maximum age */
@@ -228,10 +228,10 @@ JWG_WARN_UNUSED jwg_err jwg_keyset_add_jwk(jwg_keyset *ks, const char *json, siz
 
 /*
  * Adds the keys of a JWK set ({"keys": [...]}); all or none are added.
- * Members that a signature verifier cannot use are skipped, as RFC 7517 5
- * asks for an unknown "kty": an unknown "kty", a "use" other than "sig", or
- * a JWE "alg" (RSA1_5, RSA-OAEP*, A*KW, A*GCMKW, ECDH-ES*, PBES2-*, dir,
- * A*GCM, A*CBC-HS*). Any other defect in any member (malformed, weak,
+ * Members that a signature verifier cannot use are skipped: an unknown
+ * "kty" (RFC 7517 5 recommends ignoring those), a "use" other than "sig", an
+ * OKP key on X25519 or X448, or a JWE "alg" (RSA1_5, RSA-OAEP*, A*KW,
+ * A*GCMKW, ECDH-ES*, PBES2-*, dir, A*GCM, A*CBC-HS*). Any other defect in any member (malformed, weak,
  * duplicate kid, unknown curve, point not on the curve) rejects the whole
  * set. A set whose members were all skipped is JWG_ERR_KEY_UNSUPPORTED; an
  * empty "keys" array adds nothing and succeeds. jwg_keyset_add_jwk() skips
@@ -284,7 +284,7 @@ JWG_WARN_UNUSED jwg_err jwg_keygen(const char *alg, const char *kid, unsigned rs
 /* ---------------------------------------------------------------------- */
 
 /*
- * A policy says what a valid token is. Defaults from jwg_policy_new(): "exp",
+ * A policy defines what a valid token is. Defaults from jwg_policy_new(): "exp",
  * "iss" and "aud" are required, and "iss" and "aud" must match a configured
  * value, so a verifier cannot be built until issuers and audiences are added
  * or their checks are explicitly dropped. Leeway 0 s; no maximum lifetime or
@@ -374,8 +374,8 @@ JWG_WARN_UNUSED jwg_err jwg_policy_require_claim_equals(jwg_policy *p, const cha
  * "alg" in the allow-list, "crit", "typ", "cty", key selection, signature,
  * claims JSON, claims. "kid" selects among configured keys only; the "jwk",
  * "jku", "x5u" and "x5c" header members are never used to find or build a
- * key. Without "kid", every key that admits "alg" is tried. With "kid", the
- * key of exactly that kid is the only candidate when one exists; otherwise
+ * key. Without "kid", every key that admits "alg" is tried. With "kid", only
+ * the keys of exactly that kid are candidates when any exists. Otherwise
  * every key configured without a kid that admits "alg" is tried.
  */
 typedef struct jwg_verifier jwg_verifier;
@@ -543,7 +543,7 @@ JWG_WARN_UNUSED jwg_err jwg_signer_sign_jws(const jwg_signer *s, const uint8_t *
  * the trusted issuers, each with its own rules and key sources, plus token
  * limits, gateway routes and identity headers. Loading it reads every key
  * source (files, environment variables, commands) once. Errors name the
- * file, line, column and key in `detail`; a buffer of 512 bytes holds any of
+ * file, line, column and key in `detail`; a buffer of 512 bytes fits any of
  * them, and a shorter one receives a truncated detail. Schema errors are
  * JWG_ERR_POLICY_INVALID; a key source that cannot be read or run is
  * JWG_ERR_KEY_SOURCE_UNAVAILABLE; a key that cannot be used keeps its key
