@@ -31,6 +31,15 @@ nodejs node
 npm npm
 jq
 libclang-rt-14-dev
+libvectorscan-dev
+libmicrohttpd-dev
+libevent-dev
+libhiredis-dev
+nginx-light nginx
+redis-server
+wrk
+ripgrep
+hyperfine
 '
 
 is_installed() {

@@ -115,5 +115,9 @@ int cli_cmd_verify(int argc, char **argv);
 int cli_cmd_inspect(int argc, char **argv);
 int cli_cmd_sign(int argc, char **argv);
 int cli_cmd_keygen(int argc, char **argv);
+int cli_cmd_scan(int argc, char **argv);
+int cli_cmd_redact(int argc, char **argv);
+int cli_cmd_serve(int argc, char **argv);
+int cli_cmd_revoke(int argc, char **argv);
 
 #endif /* JWTGUARD_CLI_H */

@@ -19,6 +19,10 @@ static const struct command commands[] = {
     {"sign", cli_cmd_sign, "issue a signed token"},
     {"keygen", cli_cmd_keygen, "generate a signing key and its public JWK set"},
     {"policy", cli_cmd_policy, "lint, compare and check policy files for shared keys"},
+    {"scan", cli_cmd_scan, "find leaked tokens, signing secrets and unsafe JWT code"},
+    {"redact", cli_cmd_redact, "replace tokens in a log stream, stdin to stdout"},
+    {"serve", cli_cmd_serve, "run the gateway authorization service"},
+    {"revoke", cli_cmd_revoke, "revoke tokens by jti or subject through Redis"},
 };
 
 static const struct command *find_command(const char *name)
