@@ -16,7 +16,7 @@
 /* Longest accepted Redis timeout; a check may wait this long. */
 #define MAX_TIMEOUT_MS 60000
 
-static bool prefix_valid(const char *p)
+bool srv_prefix_valid(const char *p)
 {
     size_t len = strlen(p);
 
@@ -49,7 +49,7 @@ static int check_limits(const srv_anomaly_config *a, char *detail, size_t detail
 
 static int check_config(const srv_state_config *cfg, char *detail, size_t detail_len)
 {
-    if (cfg->key_prefix != NULL && !prefix_valid(cfg->key_prefix)) {
+    if (cfg->key_prefix != NULL && !srv_prefix_valid(cfg->key_prefix)) {
         snprintf(detail, detail_len,
                  "key prefix is not 1 to %u characters of A-Z a-z 0-9 _ . : -",
                  SRV_MAX_PREFIX_BYTES);
@@ -158,10 +158,10 @@ static bool apply_limits(srv_state *s, const uint8_t fp[SRV_FP_LEN], const srv_o
     return broken && a->deny;
 }
 
-static bool any_new(const srv_observation *obs)
+static bool any_write(const srv_observation *obs)
 {
-    return obs->is_new[SRV_DIM_REGION] || obs->is_new[SRV_DIM_SERVICE] ||
-           obs->is_new[SRV_DIM_NETWORK];
+    return obs->needs_write[SRV_DIM_REGION] || obs->needs_write[SRV_DIM_SERVICE] ||
+           obs->needs_write[SRV_DIM_NETWORK];
 }
 
 /* Chooses the verdict: revoked first, then the anomaly rule, then unknown revocation state. */
@@ -201,7 +201,7 @@ srv_verdict srv_state_check(srv_state *s, const srv_token_facts *t, const srv_us
     pthread_mutex_unlock(&s->lock);
 
     /* Outside the lock: this may wait for Redis up to the timeout. */
-    if (s->redis != NULL && any_new(&obs))
+    if (s->redis != NULL && any_write(&obs))
         srv_redis_record_usage(s, t->fp, u, now, &obs);
 
     pthread_mutex_lock(&s->lock);

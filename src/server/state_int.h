@@ -37,7 +37,8 @@ typedef struct srv_usage_table srv_usage_table;
 
 /* What one observation found, per dimension. */
 typedef struct srv_observation {
-    bool is_new[SRV_DIM_COUNT];  /* the value was not in this instance's window */
+    /* The value is new in this instance's window, or its Redis record is half a window old. */
+    bool needs_write[SRV_DIM_COUNT];
     uint32_t seen[SRV_DIM_COUNT]; /* distinct values in the window on this instance */
 } srv_observation;
 
@@ -96,6 +97,9 @@ size_t srv_mirror_count(const srv_mirror *m);
 
 /* Maximum bytes of the Redis key prefix, which is limited to [A-Za-z0-9_.:-]. */
 #define SRV_MAX_PREFIX_BYTES 64u
+
+/* Returns true for a key prefix of 1 to SRV_MAX_PREFIX_BYTES of those characters. */
+bool srv_prefix_valid(const char *p);
 
 typedef struct srv_redis srv_redis;
 
