@@ -2,6 +2,7 @@
  * redis_link.c: the Redis connection (AUTH, SELECT, timeouts) and the
  * pub/sub message and key value parsers of redis_link.h.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -66,12 +67,26 @@ static int select_db(redisContext *c, int db, char *detail, size_t detail_len)
     return command_ok(c, 2, argv, lens, "SELECT", detail, detail_len);
 }
 
+/*
+ * hiredis 0.14 writes with write(2), so a peer that closed the connection
+ * raises SIGPIPE, which would end the process. Ignore it unless the program
+ * installed its own handler; the write then fails with EPIPE.
+ */
+static void ignore_sigpipe(void)
+{
+    struct sigaction old;
+
+    if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+        signal(SIGPIPE, SIG_IGN);
+}
+
 redisContext *srv_redis_connect(const srv_redis_addr *a, int64_t timeout_ms, char *detail,
                                 size_t detail_len)
 {
     struct timeval tv = timeval_of(timeout_ms);
     redisContext *c;
 
+    ignore_sigpipe();
     if (a->is_unix)
         c = redisConnectUnixWithTimeout(a->path, tv);
     else
@@ -184,12 +199,14 @@ void srv_fp_hex(const uint8_t fp[SRV_FP_LEN], char out[2 * SRV_FP_LEN + 1])
     out[2 * SRV_FP_LEN] = '\0';
 }
 
-static int hex_value(char c)
+int srv_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -198,7 +215,7 @@ bool srv_fp_from_hex(const char *hex, size_t len, uint8_t fp[SRV_FP_LEN])
     if (len != 2 * SRV_FP_LEN)
         return false;
     for (size_t i = 0; i < SRV_FP_LEN; i++) {
-        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+        int hi = srv_hex_digit(hex[2 * i]), lo = srv_hex_digit(hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0)
             return false;

@@ -20,17 +20,6 @@ static int fail(char *detail, size_t detail_len, const char *what)
     return -1;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes `len` bytes into `out` (capacity `cap`, NUL-terminated); false when invalid. */
 static bool percent_decode(const char *s, size_t len, char *out, size_t cap)
 {
@@ -40,8 +29,8 @@ static bool percent_decode(const char *s, size_t len, char *out, size_t cap)
         int c = (uint8_t)s[i];
 
         if (c == '%') {
-            int hi = i + 2 < len ? hex_digit(s[i + 1]) : -1;
-            int lo = i + 2 < len ? hex_digit(s[i + 2]) : -1;
+            int hi = i + 2 < len ? srv_hex_digit(s[i + 1]) : -1;
+            int lo = i + 2 < len ? srv_hex_digit(s[i + 2]) : -1;
 
             if (hi < 0 || lo < 0)
                 return false;
@@ -112,7 +101,7 @@ static int parse_host(const char *s, size_t len, srv_redis_addr *a, size_t *rest
         end = (size_t)(close - s);
         after = end + 1;
         for (size_t i = start; i < end; i++)
-            if (hex_digit(s[i]) < 0 && s[i] != ':' && s[i] != '.')
+            if (srv_hex_digit(s[i]) < 0 && s[i] != ':' && s[i] != '.')
                 return fail(detail, detail_len, "IPv6 address in the Redis URL is invalid");
     } else {
         while (end < len && host_char(s[end]))
