@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "internal.h"
@@ -149,7 +150,10 @@ static void describe_where(const tok_context *c, char *out, size_t cap)
         snprintf(out, cap, "in the JSON field \"%s\"%s", c->key, bearer);
         break;
     case TOK_WHERE_KEY:
-        snprintf(out, cap, "in the value of %s%s", c->key, bearer);
+        if (c->bearer && strcasecmp(c->key, "authorization") == 0)
+            snprintf(out, cap, "in an Authorization: Bearer header");
+        else
+            snprintf(out, cap, "in the value of %s%s", c->key, bearer);
         break;
     default:
         snprintf(out, cap, "%s", c->bearer ? "as a bearer credential" : "in the text");
