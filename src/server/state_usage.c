@@ -26,6 +26,7 @@ const char *const srv_dimension_names[SRV_DIM_COUNT] = {"regions", "services", "
 struct usage_value {
     uint64_t hash;
     int64_t last_seen; /* INT64_MIN for a free slot */
+    int64_t written;   /* when this instance last sent the value to Redis */
 };
 
 struct usage_entry {
@@ -191,10 +192,12 @@ static bool in_window(int64_t last_seen, int64_t now, int64_t window)
 /*
  * Records one value of one dimension and counts the values in the window.
  * When all slots are in the window, the new value is not stored and the
- * count stays at the bound, which is above any accepted limit.
+ * count stays at the bound, which is above any accepted limit. A value is
+ * rewritten to Redis every half window so that its record there, which
+ * expires after a window, stays while this instance still sees it.
  */
 static void observe_value(struct usage_value *slots, uint64_t hash, int64_t now, int64_t window,
-                          bool *is_new, uint32_t *seen)
+                          bool *needs_write, uint32_t *seen)
 {
     struct usage_value *found = NULL, *free_slot = NULL;
     uint32_t count = 0;
@@ -210,14 +213,18 @@ static void observe_value(struct usage_value *slots, uint64_t hash, int64_t now,
             found = &slots[v];
     }
 
-    *is_new = found == NULL;
     if (found == NULL && free_slot != NULL) {
         found = free_slot;
         found->hash = hash;
+        found->written = INT64_MIN;
         count++;
     }
-    if (found != NULL)
+    *needs_write = found == NULL || found->written <= now - window / 2;
+    if (found != NULL) {
         found->last_seen = now;
+        if (*needs_write)
+            found->written = now;
+    }
     *seen = count;
 }
 
@@ -231,7 +238,7 @@ void srv_usage_observe(srv_usage_table *t, const uint8_t fp[SRV_FP_LEN], const s
     for (size_t d = 0; d < SRV_DIM_COUNT; d++) {
         if (values[d] == NULL || values[d][0] == '\0')
             continue;
-        observe_value(e->values[d], hash_value(t, values[d]), now, window, &obs->is_new[d],
+        observe_value(e->values[d], hash_value(t, values[d]), now, window, &obs->needs_write[d],
                       &obs->seen[d]);
     }
 }
