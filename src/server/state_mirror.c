@@ -147,6 +147,8 @@ bool srv_mirror_put(srv_mirror *m, enum srv_revocation_kind kind, const char *id
 /*
  * A sub revocation covers tokens issued before its cut-off. A token without
  * iat (INT64_MIN) is older than any cut-off, so it is revoked: fail safe.
+ * NOTE: ids are not scoped to an issuer, so a revocation applies to every
+ * issuer that uses the same jti or sub.
  */
 bool srv_mirror_revoked(const srv_mirror *m, const srv_token_facts *t, int64_t now)
 {

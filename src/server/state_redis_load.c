@@ -3,6 +3,10 @@
  * after every reconnect: SCAN MATCH P:revoked:* in batches, MGET of each
  * batch, into a fresh mirror that replaces the old one at the end. A key
  * that expires between SCAN and MGET comes back nil and is skipped.
+ *
+ * NOTE: SCAN covers the one node of the URL; against a Redis Cluster the
+ * keys on other nodes are not loaded, because hiredis 0.14 has no cluster
+ * client.
  */
 #include <stdio.h>
 #include <stdlib.h>
