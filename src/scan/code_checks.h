@@ -43,7 +43,10 @@ void code_check_leeway(const code_site *s, const code_call *call, const char *ke
 void code_report_unverified(const code_site *s, unsigned rule, const code_call *call,
                             const char *message);
 
-/* True when the call's arguments, or `lines_before` lines above it, name an exp claim. */
+/*
+ * True when the call's arguments set an expiry (exp, expiresIn, ExpiresAt,
+ * expiration), or when an exp claim is named in `lines_before` lines above.
+ */
 bool code_mentions_exp(const code_site *s, const code_call *call, unsigned lines_before);
 
 /* True when the algorithm list in the arguments comes from the token's own header. */

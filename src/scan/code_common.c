@@ -210,11 +210,15 @@ void code_report_unverified(const code_site *s, unsigned rule, const code_call *
 
 bool code_mentions_exp(const code_site *s, const code_call *call, unsigned lines_before)
 {
-    text_span before = {text_lines_before(s->text, call->start, lines_before), call->args.b};
+    text_span before = {text_lines_before(s->text, call->start, lines_before), call->start};
 
+    /* Option names count only inside the call: verify_expiration above is not an exp claim. */
     return text_find_word(s->text, before, "exp") != TEXT_NOT_FOUND ||
-           text_has(s->text, before, "expiresIn") || text_has(s->text, before, "ExpiresAt") ||
-           text_has(s->text, before, "xpiration");
+           text_has(s->text, before, "ExpiresAt:") ||
+           text_find_word(s->text, call->args, "exp") != TEXT_NOT_FOUND ||
+           text_has(s->text, call->args, "expiresIn") ||
+           text_has(s->text, call->args, "ExpiresAt") ||
+           text_has(s->text, call->args, "xpiration");
 }
 
 bool code_alg_from_token(const code_site *s, const code_call *call)
