@@ -4,6 +4,7 @@
  * rules for the same libraries (JG4xx) are in det_code.c; this file is
  * only about the literal key.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <hs.h>
@@ -21,7 +22,8 @@
 typedef struct code_call {
     scan_lang lang;
     size_t arg;          /* index of the key argument, or ANY_ARG */
-    const char *name;    /* shown in the message */
+    const char *name;    /* the call, shown in the message */
+    const char *library; /* shown in the message */
     const char *needs;   /* the file must contain this, or NULL: keeps generic calls to JWT files */
 } code_call;
 
@@ -44,20 +46,20 @@ const scan_pattern sec_code_patterns[SEC_CODE_PATTERN_COUNT] = {
 };
 
 static const code_call code_calls[SEC_CODE_PATTERN_COUNT] = {
-    {SCAN_LANG_JS, 1, "jwt.sign/verify (jsonwebtoken)", NULL},
-    {SCAN_LANG_JS, 0, "TextEncoder key (jose)", "jose"},
-    {SCAN_LANG_PYTHON, 1, "jwt.encode/decode (PyJWT, python-jose)", NULL},
-    {SCAN_LANG_GO, 0, "SignedString (golang-jwt)", NULL},
-    {SCAN_LANG_GO, 0, "key function (golang-jwt)", "jwt"},
-    {SCAN_LANG_GO, 0, "[]byte key (golang-jwt)", "jwt"},
-    {SCAN_LANG_JAVA, 0, "Algorithm.HMAC (auth0 java-jwt)", NULL},
-    {SCAN_LANG_JAVA, ANY_ARG, "signWith (jjwt)", NULL},
-    {SCAN_LANG_JAVA, 0, "Keys.hmacShaKeyFor (jjwt)", NULL},
-    {SCAN_LANG_JAVA, 0, "setSigningKey (jjwt)", NULL},
-    {SCAN_LANG_PHP, 1, "JWT::encode/decode (firebase/php-jwt)", NULL},
-    {SCAN_LANG_PHP, 0, "new Key (firebase/php-jwt)", "JWT"},
-    {SCAN_LANG_RUBY, 1, "JWT.encode/decode (ruby-jwt)", NULL},
-    {SCAN_LANG_RUBY, 1, "JWT.encode/decode (ruby-jwt)", NULL},
+    {SCAN_LANG_JS, 1, "jwt.sign/verify", "jsonwebtoken", NULL},
+    {SCAN_LANG_JS, 0, "TextEncoder().encode", "jose", "jose"},
+    {SCAN_LANG_PYTHON, 1, "jwt.encode/decode", "PyJWT or python-jose", NULL},
+    {SCAN_LANG_GO, 0, "SignedString", "golang-jwt", NULL},
+    {SCAN_LANG_GO, 0, "key function", "golang-jwt", "jwt"},
+    {SCAN_LANG_GO, 0, "[]byte key variable", "golang-jwt", "jwt"},
+    {SCAN_LANG_JAVA, 0, "Algorithm.HMAC", "auth0 java-jwt", NULL},
+    {SCAN_LANG_JAVA, ANY_ARG, "signWith", "jjwt", NULL},
+    {SCAN_LANG_JAVA, 0, "Keys.hmacShaKeyFor", "jjwt", NULL},
+    {SCAN_LANG_JAVA, 0, "setSigningKey", "jjwt", NULL},
+    {SCAN_LANG_PHP, 1, "JWT::encode/decode", "firebase/php-jwt", NULL},
+    {SCAN_LANG_PHP, 0, "new Key", "firebase/php-jwt", "JWT"},
+    {SCAN_LANG_RUBY, 1, "JWT.encode/decode", "ruby-jwt", NULL},
+    {SCAN_LANG_RUBY, 1, "JWT.encode/decode", "ruby-jwt", NULL},
 };
 
 static bool file_contains(const scan_file *f, const char *needle)
@@ -77,17 +79,19 @@ static bool file_contains(const scan_file *f, const char *needle)
  * argument is not a literal secret.
  */
 static size_t report_literal_arg(scan_ctx *ctx, const scan_file *f, size_t open, size_t arg,
-                                 const char *name)
+                                 const code_call *call)
 {
     uint8_t value[SEC_VALUE_MAX];
+    char where[64];
     size_t start, len, value_len, lit_off, past = 0;
 
     if (!sec_call_arg(f->data, f->len, open, arg, SEC_CALL_MAX, &start, &len))
         return 0;
     if (sec_literal_arg(f->data + start, len, value, sizeof(value), &value_len, &lit_off) &&
         !sec_is_placeholder(value, value_len)) {
-        sec_report_secret(ctx, f, SEC_JG203, start + lit_off, value_len, name, value, value_len,
-                          "code");
+        snprintf(where, sizeof(where), "code using %s", call->library);
+        sec_report_secret(ctx, f, SEC_JG203, start + lit_off, value_len, call->name, value, value_len,
+                          where);
         past = start + len;
     }
     OPENSSL_cleanse(value, sizeof(value));
@@ -115,10 +119,10 @@ void sec_code_on_match(scan_ctx *ctx, scan_file *f, unsigned index, size_t patte
     }
 
     if (call->arg != ANY_ARG) {
-        past = report_literal_arg(ctx, f, open, call->arg, call->name);
+        past = report_literal_arg(ctx, f, open, call->arg, call);
     } else {
         for (size_t arg = 0; arg < 4 && past == 0; arg++)
-            past = report_literal_arg(ctx, f, open, arg, call->name);
+            past = report_literal_arg(ctx, f, open, arg, call);
     }
     if (past > f->skip_until[index])
         f->skip_until[index] = past;

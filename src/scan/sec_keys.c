@@ -39,16 +39,27 @@ static size_t find_bytes(const uint8_t *s, size_t from, size_t to, const char *n
     return to;
 }
 
-/* Copies a PEM block, turning the "\n" escapes of a string literal into newlines. */
+/*
+ * Copies a PEM block. A block inside a string literal ("...\n" + "...")
+ * has its "\n" escapes turned into newlines, and its quotes and whatever
+ * lies between two literals (" + ") dropped. Base64 has no quotes.
+ */
 static size_t copy_unescaped(const uint8_t *s, size_t len, char *out)
 {
+    bool literal = find_bytes(s, 0, len, "\\n") < len;
+    bool outside = false; /* between the literal's closing quote and the next opening one */
     size_t n = 0;
 
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\\' && i + 1 < len && (s[i + 1] == 'n' || s[i + 1] == 'r')) {
-            out[n++] = '\n';
+        if (!literal) {
+            out[n++] = (char)s[i];
+        } else if (s[i] == '\\' && i + 1 < len && (s[i + 1] == 'n' || s[i + 1] == 'r')) {
+            if (s[i + 1] == 'n')
+                out[n++] = '\n';
             i++;
-        } else if (s[i] != '"' && s[i] != '\'' && s[i] != '+' && s[i] != ',') {
+        } else if (s[i] == '"' || s[i] == '\'') {
+            outside = !outside;
+        } else if (!outside) {
             out[n++] = (char)s[i];
         }
     }
