@@ -597,6 +597,65 @@ JWG_WARN_UNUSED jwg_err jwg_policy_file_identity_header(const jwg_policy_file *p
 JWG_WARN_UNUSED jwg_err jwg_verifier_new_from_file(jwg_verifier **out, const jwg_policy_file *pf,
                                                    char *detail, size_t detail_len);
 
+/* ---------------------------------------------------------------------- */
+/* Gateway                                                                  */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * The "gateway" section of a policy file: the settings of `jwtguard serve`
+ * (docs/POLICY.md, docs/SERVE.md). Strings belong to the policy file; an
+ * optional header name that is not set is NULL.
+ */
+typedef struct jwg_gateway_settings {
+    const char *realm;                 /* WWW-Authenticate realm; the service name by default */
+    const char *client_address_header; /* header with the client's address; NULL: the peer address */
+    const char *region_header;         /* header naming the caller's region; NULL when unset */
+    const char *service_header;        /* header naming the calling service; NULL when unset */
+    const char *shared_secret_header;  /* "X-Jwtguard-Secret" by default */
+    size_t cache_max_entries;          /* verified-token cache size; 0 turns it off; 100000 by default */
+    int64_t cache_max_ttl;             /* seconds an entry may live at most; 300 by default */
+    int unmatched_allow;               /* with routes, a request matching none is allowed (1) or 403 (0) */
+    int revocation_fail_open;          /* revocation state unknown: allow (1) or 503 (0) */
+    uint32_t anomaly_max_regions;      /* distinct values per token fingerprint in the window; 0: no limit */
+    uint32_t anomaly_max_services;
+    uint32_t anomaly_max_networks;
+    int64_t anomaly_window;            /* seconds; 3600 by default */
+    int anomaly_deny;                  /* a broken limit denies (1) or only raises an alert (0) */
+} jwg_gateway_settings;
+
+/* Fills `out` with the gateway settings of `pf`, defaults included. */
+void jwg_policy_file_gateway(const jwg_policy_file *pf, jwg_gateway_settings *out);
+
+/*
+ * Finds the route of a request: `method` upper case, `path` (length
+ * `path_len`) already normalized, without query or fragment. A route's
+ * prefix matches whole path segments ("/orders" matches "/orders/7", not
+ * "/ordersx"); the longest prefix wins, and on equal prefixes a route of
+ * the request's method beats one of "*". Returns JWG_OK with `*index`, or
+ * JWG_ERR_MEMBER_NOT_FOUND when no route matches.
+ */
+JWG_WARN_UNUSED jwg_err jwg_policy_file_route_find(const jwg_policy_file *pf, const char *method,
+                                                   const char *path, size_t path_len, size_t *index);
+
+/*
+ * Checks route `index`'s rules against a verified token: its
+ * required_claims (JWG_ERR_CLAIM_MISSING), then its scope rules with the
+ * semantics of an issuer's (JWG_ERR_SCOPE, JWG_ERR_CLAIM_MISSING when the
+ * token has no scope claim, JWG_ERR_CLAIM_TYPE). A result that did not
+ * verify is JWG_ERR_NOT_VERIFIED.
+ */
+JWG_WARN_UNUSED jwg_err jwg_policy_file_route_check(const jwg_policy_file *pf, size_t index,
+                                                    const jwg_result *r, char *detail,
+                                                    size_t detail_len);
+
+/*
+ * Returns the Unix time from which a verified token stops being valid under
+ * `pf`: the smaller of its integer "exp" and "iat" plus the issuer's
+ * max_age; INT64_MAX when neither applies, INT64_MIN for a result that did
+ * not verify. A cache of verified tokens must drop the entry at that time.
+ */
+int64_t jwg_policy_file_valid_until(const jwg_policy_file *pf, const jwg_result *r);
+
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC visibility pop
 #endif

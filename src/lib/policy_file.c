@@ -141,6 +141,11 @@ void jwg_policy_file_free(jwg_policy_file *pf)
         free(pf->headers[i].header);
     }
     free(pf->headers);
+    free(pf->gateway.realm);
+    free(pf->gateway.client_address_header);
+    free(pf->gateway.region_header);
+    free(pf->gateway.service_header);
+    free(pf->gateway.shared_secret_header);
     free(pf->token_name);
     free(pf->environment);
     free(pf->service);

@@ -138,6 +138,24 @@ typedef struct jwg_pf_header {
     char *header;
 } jwg_pf_header;
 
+/* The "gateway" section: settings of `jwtguard serve` (docs/POLICY.md). Strings are NULL when unset. */
+typedef struct jwg_pf_gateway {
+    char *realm;
+    char *client_address_header;
+    char *region_header;
+    char *service_header;
+    char *shared_secret_header;
+    size_t cache_max_entries;
+    int64_t cache_max_ttl;
+    bool unmatched_allow;
+    bool revocation_fail_open;
+    uint32_t anomaly_max_regions;
+    uint32_t anomaly_max_services;
+    uint32_t anomaly_max_networks;
+    int64_t anomaly_window;
+    bool anomaly_deny;
+} jwg_pf_gateway;
+
 struct jwg_policy_file {
     char *path;
     char *dir; /* the folder of `path`, against which relative key paths resolve */
@@ -152,6 +170,7 @@ struct jwg_policy_file {
     size_t route_count;
     jwg_pf_header *headers;
     size_t header_count;
+    jwg_pf_gateway gateway;
 };
 
 /*
@@ -191,5 +210,14 @@ jwg_err jwg_live_keys_new(jwg_live_keys **out, const jwg_policy_file *pf, const 
  * when `v` is freed. JWG_OK when `v` has no URL source.
  */
 jwg_err jwg_verifier_start_refresh(jwg_verifier *v);
+
+/*
+ * Returns JWG_OK when every URL source of `v` has a usable key set at
+ * `now`, fetching one the way verification would (at most once per
+ * refetch_interval); otherwise JWG_ERR_KEY_SOURCE_UNAVAILABLE with the
+ * first failing source in `detail`. Issuers with file keys only are always
+ * ready, because their keys were loaded with the policy file.
+ */
+jwg_err jwg_verifier_keys_ready(const jwg_verifier *v, int64_t now, char *detail, size_t detail_len);
 
 #endif /* JWTGUARD_POLICY_FILE_INTERNAL_H */

@@ -232,6 +232,26 @@ jwg_err jwg_verifier_start_refresh(jwg_verifier *v)
     return JWG_OK;
 }
 
+jwg_err jwg_verifier_keys_ready(const jwg_verifier *v, int64_t now, char *detail, size_t detail_len)
+{
+    JWG_ENSURE(v != NULL, JWG_ERR_INVALID_ARGUMENT);
+    for (size_t i = 0; i < v->route_count; i++) {
+        jwg_live_keys *lk = v->routes[i]->live;
+        if (lk == NULL)
+            continue;
+
+        jwg_keyset *ks = NULL;
+        char why[JWG_DETAIL_MAX];
+        jwg_err rc = jwg_jwks_source_keys(lk->source, now, &ks, why, sizeof(why));
+        jwg_keyset_free(ks);
+        if (rc != JWG_OK) {
+            jwg_detail_set(detail, detail_len, "%s: keys: %s", lk->where, why);
+            return rc;
+        }
+    }
+    return JWG_OK;
+}
+
 void jwg_live_keys_free(jwg_live_keys *lk)
 {
     if (lk == NULL)

@@ -735,6 +735,16 @@ static bool is_token(const char *s)
     return true;
 }
 
+/* Returns true when every byte of `s` is printable ASCII (0x20..0x7e). */
+static bool is_printable_ascii(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            return false;
+    }
+    return true;
+}
+
 enum { TK_MAX_BYTES, TK_FROM, TK_FIELDS };
 
 static const field token_fields[TK_FIELDS] = {
@@ -854,9 +864,166 @@ static jwg_err parse_headers(const schema_ctx *c, const jwg_ynode *map, jwg_poli
     return JWG_OK;
 }
 
+/* ---- gateway ----------------------------------------------------------- */
+
+/* Defaults of the "gateway" section, documented in docs/POLICY.md. */
+#define JWG_GW_CACHE_ENTRIES_DEFAULT 100000u
+#define JWG_GW_CACHE_ENTRIES_MAX 10000000
+#define JWG_GW_CACHE_TTL_DEFAULT 300
+#define JWG_GW_ANOMALY_WINDOW_DEFAULT 3600
+#define JWG_GW_ANOMALY_LIMIT_MAX 1000
+
+enum { GC_MAX_ENTRIES, GC_MAX_TTL, GC_FIELDS };
+
+static const field gateway_cache_fields[GC_FIELDS] = {
+    [GC_MAX_ENTRIES] = {"max_entries", false, JWG_Y_SCALAR},
+    [GC_MAX_TTL] = {"max_ttl", false, JWG_Y_SCALAR},
+};
+
+enum { GA_WINDOW, GA_REGIONS, GA_SERVICES, GA_NETWORKS, GA_ACTION, GA_FIELDS };
+
+static const field gateway_anomaly_fields[GA_FIELDS] = {
+    [GA_WINDOW] = {"window", false, JWG_Y_SCALAR},
+    [GA_REGIONS] = {"max_regions", false, JWG_Y_SCALAR},
+    [GA_SERVICES] = {"max_services", false, JWG_Y_SCALAR},
+    [GA_NETWORKS] = {"max_networks", false, JWG_Y_SCALAR},
+    [GA_ACTION] = {"action", false, JWG_Y_SCALAR},
+};
+
+enum {
+    GW_REALM,
+    GW_UNMATCHED,
+    GW_CLIENT_HEADER,
+    GW_REGION_HEADER,
+    GW_SERVICE_HEADER,
+    GW_SECRET_HEADER,
+    GW_CACHE,
+    GW_REVOCATION,
+    GW_ANOMALY,
+    GW_FIELDS
+};
+
+static const field gateway_fields[GW_FIELDS] = {
+    [GW_REALM] = {"realm", false, JWG_Y_SCALAR},
+    [GW_UNMATCHED] = {"unmatched_routes", false, JWG_Y_SCALAR},
+    [GW_CLIENT_HEADER] = {"client_address_header", false, JWG_Y_SCALAR},
+    [GW_REGION_HEADER] = {"region_header", false, JWG_Y_SCALAR},
+    [GW_SERVICE_HEADER] = {"service_header", false, JWG_Y_SCALAR},
+    [GW_SECRET_HEADER] = {"shared_secret_header", false, JWG_Y_SCALAR},
+    [GW_CACHE] = {"cache", false, JWG_Y_MAPPING},
+    [GW_REVOCATION] = {"revocation_unavailable", false, JWG_Y_SCALAR},
+    [GW_ANOMALY] = {"anomaly", false, JWG_Y_MAPPING},
+};
+
+/* Reads a scalar that must be one of two words; `*second` is true for the second. */
+static jwg_err get_choice(const schema_ctx *c, const jwg_ynode *n, const char *key, const char *first,
+                          const char *second, bool *is_second)
+{
+    const char *s;
+    JWG_TRY(get_string(c, n, key, &s));
+    if (strcmp(s, first) != 0 && strcmp(s, second) != 0)
+        return bad(c, n, key, "must be %s or %s", first, second);
+    *is_second = strcmp(s, second) == 0;
+    return JWG_OK;
+}
+
+/* Copies an optional header name; NULL leaves `*out` unset. */
+static jwg_err header_name(const schema_ctx *c, const jwg_ynode *n, const char *key, char **out)
+{
+    if (n == NULL)
+        return JWG_OK;
+    JWG_TRY(dup_string(c, n, key, out));
+    if (!is_token(*out))
+        return bad(c, n, key, "must be an HTTP header name");
+    return JWG_OK;
+}
+
+static jwg_err parse_gateway_cache(const schema_ctx *c, const jwg_ynode *map, jwg_pf_gateway *gw)
+{
+    const jwg_ynode *v[GC_FIELDS];
+    int64_t n;
+
+    JWG_TRY(map_fields(c, map, "cache", gateway_cache_fields, GC_FIELDS, v));
+    if (v[GC_MAX_ENTRIES] != NULL) {
+        JWG_TRY(get_int(c, v[GC_MAX_ENTRIES], "max_entries", 0, JWG_GW_CACHE_ENTRIES_MAX, &n));
+        gw->cache_max_entries = (size_t)n;
+    }
+    if (v[GC_MAX_TTL] != NULL) {
+        JWG_TRY(get_duration(c, v[GC_MAX_TTL], "max_ttl", 86400, &gw->cache_max_ttl));
+        if (gw->cache_max_ttl == 0)
+            return bad(c, v[GC_MAX_TTL], "max_ttl", "must be at least 1 second (max_entries: 0 turns the cache off)");
+    }
+    return JWG_OK;
+}
+
+static jwg_err anomaly_limit(const schema_ctx *c, const jwg_ynode *n, const char *key, uint32_t *out)
+{
+    int64_t v;
+    if (n == NULL)
+        return JWG_OK;
+    JWG_TRY(get_int(c, n, key, 0, JWG_GW_ANOMALY_LIMIT_MAX, &v));
+    *out = (uint32_t)v;
+    return JWG_OK;
+}
+
+static jwg_err parse_gateway_anomaly(const schema_ctx *c, const jwg_ynode *map, jwg_pf_gateway *gw)
+{
+    const jwg_ynode *v[GA_FIELDS];
+
+    JWG_TRY(map_fields(c, map, "anomaly", gateway_anomaly_fields, GA_FIELDS, v));
+    if (v[GA_WINDOW] != NULL) {
+        JWG_TRY(get_duration(c, v[GA_WINDOW], "window", 7 * 86400, &gw->anomaly_window));
+        if (gw->anomaly_window == 0)
+            return bad(c, v[GA_WINDOW], "window", "must be at least 1 second");
+    }
+    JWG_TRY(anomaly_limit(c, v[GA_REGIONS], "max_regions", &gw->anomaly_max_regions));
+    JWG_TRY(anomaly_limit(c, v[GA_SERVICES], "max_services", &gw->anomaly_max_services));
+    JWG_TRY(anomaly_limit(c, v[GA_NETWORKS], "max_networks", &gw->anomaly_max_networks));
+    if (v[GA_ACTION] != NULL)
+        JWG_TRY(get_choice(c, v[GA_ACTION], "action", "alert", "deny", &gw->anomaly_deny));
+    return JWG_OK;
+}
+
+static jwg_err parse_gateway(const schema_ctx *c, const jwg_ynode *map, jwg_pf_gateway *gw)
+{
+    const jwg_ynode *v[GW_FIELDS];
+
+    JWG_TRY(map_fields(c, map, "gateway", gateway_fields, GW_FIELDS, v));
+    if (v[GW_REALM] != NULL) {
+        JWG_TRY(dup_string(c, v[GW_REALM], "realm", &gw->realm));
+        /* The realm is sent inside a quoted-string (RFC 6750 3, RFC 7230 3.2.6). */
+        if (strpbrk(gw->realm, "\"\\") != NULL || !is_printable_ascii(gw->realm))
+            return bad(c, v[GW_REALM], "realm", "must be printable ASCII without \" or \\");
+    }
+    if (v[GW_UNMATCHED] != NULL)
+        JWG_TRY(get_choice(c, v[GW_UNMATCHED], "unmatched_routes", "deny", "allow", &gw->unmatched_allow));
+    JWG_TRY(header_name(c, v[GW_CLIENT_HEADER], "client_address_header", &gw->client_address_header));
+    JWG_TRY(header_name(c, v[GW_REGION_HEADER], "region_header", &gw->region_header));
+    JWG_TRY(header_name(c, v[GW_SERVICE_HEADER], "service_header", &gw->service_header));
+    JWG_TRY(header_name(c, v[GW_SECRET_HEADER], "shared_secret_header", &gw->shared_secret_header));
+    if (v[GW_CACHE] != NULL)
+        JWG_TRY(parse_gateway_cache(c, v[GW_CACHE], gw));
+    if (v[GW_REVOCATION] != NULL)
+        JWG_TRY(get_choice(c, v[GW_REVOCATION], "revocation_unavailable", "fail_closed", "fail_open",
+                           &gw->revocation_fail_open));
+    if (v[GW_ANOMALY] != NULL)
+        JWG_TRY(parse_gateway_anomaly(c, v[GW_ANOMALY], gw));
+    return JWG_OK;
+}
+
 /* ---- the file ---------------------------------------------------------- */
 
-enum { TOP_VERSION, TOP_ENVIRONMENT, TOP_SERVICE, TOP_ISSUERS, TOP_TOKEN, TOP_ROUTES, TOP_HEADERS, TOP_FIELDS };
+enum {
+    TOP_VERSION,
+    TOP_ENVIRONMENT,
+    TOP_SERVICE,
+    TOP_ISSUERS,
+    TOP_TOKEN,
+    TOP_ROUTES,
+    TOP_HEADERS,
+    TOP_GATEWAY,
+    TOP_FIELDS
+};
 
 static const field top_fields[TOP_FIELDS] = {
     [TOP_VERSION] = {"version", true, JWG_Y_SCALAR},
@@ -866,6 +1033,7 @@ static const field top_fields[TOP_FIELDS] = {
     [TOP_TOKEN] = {"token", false, JWG_Y_MAPPING},
     [TOP_ROUTES] = {"routes", false, JWG_Y_SEQUENCE},
     [TOP_HEADERS] = {"identity_headers", false, JWG_Y_MAPPING},
+    [TOP_GATEWAY] = {"gateway", false, JWG_Y_MAPPING},
 };
 
 /* Builds `pf` from the tree; `pf` owns whatever was built when this fails. */
@@ -885,6 +1053,8 @@ static jwg_err schema_apply(const schema_ctx *c, const jwg_ynode *root, jwg_poli
         JWG_TRY(parse_routes(c, v[TOP_ROUTES], pf));
     if (v[TOP_HEADERS] != NULL)
         JWG_TRY(parse_headers(c, v[TOP_HEADERS], pf));
+    if (v[TOP_GATEWAY] != NULL)
+        JWG_TRY(parse_gateway(c, v[TOP_GATEWAY], &pf->gateway));
 
     for (size_t i = 0; i < pf->issuer_count; i++)
         JWG_TRY(jwg_policy_set_max_token_bytes(pf->issuers[i].policy, pf->max_token_bytes));
@@ -919,6 +1089,9 @@ jwg_err jwg_policy_file_parse(const char *buf, size_t len, const char *path, jwg
     jwg_policy_file *pf = calloc(1, sizeof(*pf));
     JWG_ENSURE(pf != NULL, JWG_ERR_NOMEM);
     pf->max_token_bytes = JWG_DEFAULT_MAX_TOKEN_BYTES;
+    pf->gateway.cache_max_entries = JWG_GW_CACHE_ENTRIES_DEFAULT;
+    pf->gateway.cache_max_ttl = JWG_GW_CACHE_TTL_DEFAULT;
+    pf->gateway.anomaly_window = JWG_GW_ANOMALY_WINDOW_DEFAULT;
     pf->path = jwg_strdup(path);
     pf->dir = folder_of(path);
     if (pf->path == NULL || pf->dir == NULL) {
