@@ -1,0 +1,246 @@
+/*
+ * decide.c: the decision core shared by every endpoint. Order: original
+ * request, token, verification (or the cache), route and its rules, then
+ * the shared state, which runs on every request so that a revocation
+ * applies to a cached token too.
+ */
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server/serve_int.h"
+
+static const struct {
+    int status;
+    const char *name;
+} reasons[SRV_REASON_COUNT] = {
+    [SRV_REASON_OK] = {200, "ok"},
+    [SRV_REASON_TOKEN_MISSING] = {401, "token_missing"},
+    [SRV_REASON_TOKEN_INVALID] = {401, "token_invalid"},
+    [SRV_REASON_REVOKED] = {401, "revoked"},
+    [SRV_REASON_ROUTE_RULES] = {403, "insufficient_scope"},
+    [SRV_REASON_NO_ROUTE] = {403, "no_route"},
+    [SRV_REASON_ANOMALY] = {403, "anomaly"},
+    [SRV_REASON_PATH_INVALID] = {403, "path_invalid"},
+    [SRV_REASON_CALLER_REJECTED] = {403, "caller_rejected"},
+    [SRV_REASON_KEYS_UNAVAILABLE] = {503, "keys_unavailable"},
+    [SRV_REASON_STATE_UNAVAILABLE] = {503, "state_unavailable"},
+    [SRV_REASON_BAD_REQUEST] = {400, "bad_request"},
+    [SRV_REASON_INTERNAL] = {500, "internal_error"},
+};
+
+int srv_reason_status(srv_reason r)
+{
+    return r < SRV_REASON_COUNT ? reasons[r].status : 500;
+}
+
+const char *srv_reason_name(srv_reason r)
+{
+    return r < SRV_REASON_COUNT ? reasons[r].name : "internal_error";
+}
+
+static void fail(srv_decision *d, srv_reason reason, jwg_err err, const char *detail)
+{
+    d->reason = reason;
+    d->err = err;
+    snprintf(d->detail, sizeof(d->detail), "%s", detail);
+}
+
+/* A token taken from the request: `text` points into the request, or into `owned`. */
+typedef struct found_token {
+    const char *text;
+    size_t len;
+    char *owned;
+} found_token;
+
+/* Returns true when an Authorization value uses the Bearer scheme, well-formed or not. */
+static bool bearer_scheme(const char *v)
+{
+    static const char scheme[] = "bearer ";
+    for (size_t i = 0; i < sizeof(scheme) - 1; i++) {
+        char c = v[i];
+        if (c == '\0' || (c | 0x20) != scheme[i])
+            return false;
+    }
+    return true;
+}
+
+static bool token_from_query(const srv_config *cfg, const char *query, size_t query_len, found_token *t)
+{
+    size_t cap = cfg->max_token_bytes + 2;
+    t->owned = malloc(cap);
+    if (t->owned == NULL || !srv_query_param(query, query_len, cfg->token_name, t->owned, cap, &t->len))
+        return false;
+    t->text = t->owned;
+    return true;
+}
+
+/*
+ * Takes the token where the policy says (token.from). Returns SRV_REASON_OK
+ * with `t` filled, TOKEN_MISSING, or TOKEN_INVALID for a malformed Bearer
+ * value.
+ */
+static srv_reason find_token(const srv_config *cfg, const srv_request *rq, const char *query,
+                             size_t query_len, found_token *t)
+{
+    switch (cfg->token_from) {
+    case JWG_TOKEN_FROM_COOKIE:
+        return rq->cookie != NULL && srv_cookie_value(rq->cookie, strlen(rq->cookie), cfg->token_name, &t->text, &t->len) &&
+                       t->len > 0
+                   ? SRV_REASON_OK
+                   : SRV_REASON_TOKEN_MISSING;
+    case JWG_TOKEN_FROM_QUERY:
+        if (rq->extra_query != NULL && token_from_query(cfg, rq->extra_query, rq->extra_query_len, t))
+            return SRV_REASON_OK;
+        free(t->owned);
+        t->owned = NULL;
+        return query != NULL && token_from_query(cfg, query, query_len, t) && t->len > 0 ? SRV_REASON_OK
+                                                                                       : SRV_REASON_TOKEN_MISSING;
+    default:
+        if (rq->authorization == NULL || !bearer_scheme(rq->authorization))
+            return SRV_REASON_TOKEN_MISSING;
+        return srv_bearer_token(rq->authorization, strlen(rq->authorization), &t->text, &t->len)
+                   ? SRV_REASON_OK
+                   : SRV_REASON_TOKEN_INVALID;
+    }
+}
+
+/* Maps a verification failure to the decision: key source trouble and library failures are not the token's fault. */
+static void verify_failed(srv_decision *d, jwg_err rc, const jwg_result *r)
+{
+    const char *detail = r != NULL ? jwg_result_detail(r) : jwg_strerror(rc);
+    if (rc == JWG_ERR_KEY_SOURCE_UNAVAILABLE)
+        fail(d, SRV_REASON_KEYS_UNAVAILABLE, rc, detail);
+    else if (rc == JWG_ERR_NOMEM || rc == JWG_ERR_CRYPTO || rc == JWG_ERR_RANDOM || rc == JWG_ERR_INVALID_ARGUMENT)
+        fail(d, SRV_REASON_INTERNAL, rc, detail);
+    else
+        fail(d, SRV_REASON_TOKEN_INVALID, rc, detail);
+}
+
+/* Finds the token's entry in the cache, or verifies it and caches the entry. */
+static bool entry_for(srv_server *s, srv_config *cfg, const found_token *t, int64_t now, srv_decision *d)
+{
+    SHA256((const unsigned char *)t->text, t->len, d->fp);
+    d->token_seen = true;
+    d->entry = srv_cache_get(s->cache, d->fp, cfg->generation, now);
+    if (d->entry != NULL) {
+        d->cache_hit = true;
+        return true;
+    }
+
+    jwg_result *r = NULL;
+    jwg_err rc = jwg_verify_at(cfg->verifier, t->text, t->len, now, &r);
+    if (rc != JWG_OK) {
+        verify_failed(d, rc, r);
+        jwg_result_free(r);
+        return false;
+    }
+    d->entry = srv_entry_build(cfg, r, d->fp, now);
+    jwg_result_free(r);
+    if (d->entry == NULL) {
+        fail(d, SRV_REASON_INTERNAL, JWG_ERR_NOMEM, "out of memory while caching a token");
+        return false;
+    }
+    srv_cache_put(s->cache, d->entry);
+    return true;
+}
+
+/* Applies the route rules; false when the request is denied. */
+static bool route_allows(const srv_config *cfg, const char *method, srv_decision *d)
+{
+    if (jwg_policy_file_route_count(cfg->pf) == 0)
+        return true;
+
+    size_t index;
+    if (jwg_policy_file_route_find(cfg->pf, method, d->path, strlen(d->path), &index) != JWG_OK) {
+        if (cfg->gw.unmatched_allow)
+            return true;
+        fail(d, SRV_REASON_NO_ROUTE, JWG_OK, "no route matches the request");
+        return false;
+    }
+
+    d->route = (long)index;
+    jwg_err rc = d->entry->route_errors[index];
+    if (rc == JWG_OK)
+        return true;
+    fail(d, SRV_REASON_ROUTE_RULES, rc, jwg_strerror(rc));
+    return false;
+}
+
+static void state_check(srv_server *s, const srv_config *cfg, const srv_request *rq, int64_t now,
+                        srv_decision *d)
+{
+    char network[SRV_NETWORK_MAX];
+    srv_usage usage = {.region = rq->region, .service = rq->service, .network = NULL};
+    (void)cfg;
+    if (rq->client_address != NULL &&
+        srv_client_network(rq->client_address, strlen(rq->client_address), network, sizeof(network)))
+        usage.network = network;
+
+    switch (srv_state_check(s->state, &d->entry->facts, &usage, now, &d->alert)) {
+    case SRV_VERDICT_ALLOW:
+        d->reason = SRV_REASON_OK;
+        break;
+    case SRV_VERDICT_REVOKED:
+        fail(d, SRV_REASON_REVOKED, JWG_OK, "the token is revoked");
+        break;
+    case SRV_VERDICT_ANOMALY:
+        fail(d, SRV_REASON_ANOMALY, JWG_OK, "the token is used from more places than the anomaly rule allows");
+        break;
+    default:
+        fail(d, SRV_REASON_STATE_UNAVAILABLE, JWG_OK, "revocation state is unavailable");
+        break;
+    }
+}
+
+void srv_decide(srv_server *s, srv_config *cfg, const srv_request *rq, srv_decision *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->route = -1;
+    found_token t = {0};
+    const char *query;
+    size_t query_len;
+    size_t path_len;
+
+    if (rq->method == NULL || rq->target == NULL || !srv_method_valid(rq->method, strlen(rq->method))) {
+        fail(d, SRV_REASON_BAD_REQUEST, JWG_OK, "the original method or request URI header is missing or invalid");
+        return;
+    }
+    if (srv_target_parse(rq->target, rq->target_len, d->path, sizeof(d->path), &path_len, &query, &query_len) !=
+        SRV_TARGET_OK) {
+        d->path[0] = '\0';
+        fail(d, SRV_REASON_PATH_INVALID, JWG_OK, "the original request URI cannot be normalized safely");
+        return;
+    }
+
+    srv_reason found = find_token(cfg, rq, query, query_len, &t);
+    if (found != SRV_REASON_OK) {
+        fail(d, found, found == SRV_REASON_TOKEN_INVALID ? JWG_ERR_TOKEN_SEGMENTS : JWG_OK,
+             found == SRV_REASON_TOKEN_INVALID ? "the Bearer credentials are not a b64token" : "no token in the request");
+        free(t.owned);
+        return;
+    }
+
+    int64_t now = (int64_t)time(NULL);
+    bool verified = entry_for(s, cfg, &t, now, d);
+    if (t.owned != NULL)
+        OPENSSL_cleanse(t.owned, t.len);
+    free(t.owned);
+    if (!verified || !route_allows(cfg, rq->method, d))
+        return;
+    state_check(s, cfg, rq, now, d);
+}
+
+bool srv_caller_allowed(const srv_server *s, const char *value)
+{
+    if (!s->secret_required)
+        return true;
+    if (value == NULL)
+        return false;
+
+    uint8_t digest[SRV_FP_LEN];
+    SHA256((const unsigned char *)value, strlen(value), digest);
+    return CRYPTO_memcmp(digest, s->secret_digest, SRV_FP_LEN) == 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * eventlog.h: the gateway's event log, one JSON object per line, written to
+ * a file (appended), standard output or syslog, and the JSON writer that
+ * builds those lines with every value escaped and bounded.
+ */
+#ifndef JWTGUARD_SERVER_EVENTLOG_H
+#define JWTGUARD_SERVER_EVENTLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Maximum bytes of one string value in an event; longer values are cut and end in "...". */
+#define SRV_LOG_VALUE_MAX 256u
+
+/* Size of one event line; members that do not fit are dropped and "truncated": true is added. */
+#define SRV_LOG_LINE_MAX 4096u
+
+typedef struct srv_log srv_log;
+
+/*
+ * Opens the log: a file path (created with mode 0640, appended), "-" for
+ * standard output, "syslog", or "none". Returns NULL with errno set when a
+ * file cannot be opened.
+ */
+srv_log *srv_log_open(const char *target);
+void srv_log_close(srv_log *log);
+
+/* Writes one JSON object `json` of `len` bytes as one line; safe from any thread. */
+void srv_log_write(srv_log *log, const char *json, size_t len);
+
+/* A JSON object being built in a fixed buffer. */
+typedef struct srv_json {
+    char buf[SRV_LOG_LINE_MAX];
+    size_t len;
+    bool truncated;
+} srv_json;
+
+/* Starts an object with "time" (RFC 3339, UTC, milliseconds) and "event". */
+void srv_json_begin(srv_json *j, const char *event);
+/* Adds a string member; a NULL value adds nothing. Bytes that are not printable ASCII are \u00XX escapes. */
+void srv_json_str(srv_json *j, const char *key, const char *value);
+void srv_json_strn(srv_json *j, const char *key, const char *value, size_t len);
+void srv_json_int(srv_json *j, const char *key, int64_t value);
+void srv_json_bool(srv_json *j, const char *key, bool value);
+/* Closes the object; returns its text and sets `*len`. */
+const char *srv_json_end(srv_json *j, size_t *len);
+
+/* Builds and writes a one-member event: {"time":..,"event":EVENT,"message":MESSAGE}. */
+void srv_log_event(srv_log *log, const char *event, const char *message);
+
+#endif /* JWTGUARD_SERVER_EVENTLOG_H */
