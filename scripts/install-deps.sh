@@ -74,7 +74,9 @@ else
     echo "install-deps: all Debian packages are installed"
 fi
 
-node_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/interop/node"
+# tests/interop/node: the jose cross-check; tests/scan/node: the SARIF schema check.
+for node_dir in "$(cd "$(dirname "$0")/.." && pwd)/tests/interop/node" \
+    "$(cd "$(dirname "$0")/.." && pwd)/tests/scan/node"; do
 if [ -f "$node_dir/package.json" ] && [ ! -d "$node_dir/node_modules" ]; then
     echo "install-deps: installing Node packages in $node_dir"
     if [ -f "$node_dir/package-lock.json" ]; then
@@ -83,3 +85,4 @@ if [ -f "$node_dir/package.json" ] && [ ! -d "$node_dir/node_modules" ]; then
         (cd "$node_dir" && npm install --no-audit --no-fund)
     fi
 fi
+done

@@ -95,6 +95,9 @@ bool scan_walk(scan_ctx *ctx, const char *root);
 /* Scans one buffer as file `path` (engine.c): used for files, blobs and stdin windows. */
 void scan_buffer(scan_ctx *ctx, hs_scratch_t *scratch, scan_job *job);
 
+/* Scans every input in ctx->inputs on --jobs threads (engine.c). */
+void scan_inputs(scan_ctx *ctx);
+
 /* Reads standard input in windows and scans it (engine.c). */
 void scan_stdin(scan_ctx *ctx, hs_scratch_t *scratch);
 

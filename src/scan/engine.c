@@ -430,8 +430,8 @@ static unsigned job_count(const scan_ctx *ctx)
     return jobs;
 }
 
-/* Scans every input; the calling thread is worker 0. */
-static void scan_inputs(scan_ctx *ctx)
+/* The calling thread is worker 0. */
+void scan_inputs(scan_ctx *ctx)
 {
     unsigned jobs = job_count(ctx);
     struct worker *workers = calloc(jobs, sizeof(*workers));
@@ -577,6 +577,69 @@ static void run_finishers(scan_ctx *ctx)
     }
 }
 
+static const scan_input *find_input(const scan_ctx *ctx, const char *path)
+{
+    const scan_input *inputs = ctx->inputs.items;
+
+    for (size_t i = 0; i < ctx->inputs.count; i++) {
+        if (inputs[i].fs_path != NULL && strcmp(inputs[i].path, path) == 0)
+            return &inputs[i];
+    }
+    return NULL;
+}
+
+/* Returns the offset where 1-based `line` starts, or len when the file is shorter. */
+static size_t line_offset(const uint8_t *data, size_t len, size_t line)
+{
+    size_t offset = 0;
+
+    for (size_t l = 1; l < line && offset < len; l++) {
+        const uint8_t *nl = memchr(data + offset, '\n', len - offset);
+
+        offset = nl ? (size_t)(nl - data) + 1 : len;
+    }
+    return offset;
+}
+
+/*
+ * Gives findings that finish() reported with scan_report_at() what
+ * scan_report() gives the others: the inline allow check and the SARIF line
+ * hash. The file is mapped again, because its first mapping is gone.
+ */
+static void complete_late_result(const scan_ctx *ctx, scan_result *r)
+{
+    const scan_input *in = find_input(ctx, r->path);
+    struct stat st;
+    void *map;
+    int fd;
+
+    if (in == NULL || (fd = open(in->fs_path, O_RDONLY | O_CLOEXEC)) < 0)
+        return;
+    if (fstat(fd, &st) != 0 || st.st_size == 0 ||
+        (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+        close(fd);
+        return;
+    }
+    if (r->suppressed == SCAN_SUPPRESS_NONE &&
+        scan_inline_allowed(map, (size_t)st.st_size, line_offset(map, (size_t)st.st_size, r->line),
+                            r->rule->id))
+        r->suppressed = SCAN_SUPPRESS_INLINE;
+    scan_line_hashes(map, (size_t)st.st_size, &r->line, &r->line_hash, 1);
+    munmap(map, (size_t)st.st_size);
+    close(fd);
+}
+
+static void complete_late_results(scan_ctx *ctx)
+{
+    scan_result *results = ctx->results.items;
+
+    for (size_t i = 0; i < ctx->results.count; i++) {
+        if (results[i].line_hash[0] == '\0' && results[i].commit == NULL &&
+            strcmp(results[i].path, "-") != 0)
+            complete_late_result(ctx, &results[i]);
+    }
+}
+
 static int compare_results(const void *a, const void *b)
 {
     const scan_result *x = a, *y = b;
@@ -652,6 +715,7 @@ bool scan_run(scan_ctx *ctx)
     if (want_stdin)
         scan_stdin(ctx, ctx->scratch);
     run_finishers(ctx);
+    complete_late_results(ctx);
 
     apply_filters(ctx);
     qsort(ctx->results.items, ctx->results.count, sizeof(scan_result), compare_results);
