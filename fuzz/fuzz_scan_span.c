@@ -1,0 +1,50 @@
+/*
+ * fuzz_scan_span.c: jwt_span_next() and jwt_span_at() on arbitrary text.
+ * Every span found must lie inside the text, start with "eyJ" after a
+ * non-base64url byte, consist of base64url parts joined by two or four
+ * dots (JWS or JWE), and be found again by jwt_span_at() at its start.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan/jwt_span.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_span(const uint8_t *data, size_t size, const jwt_span *span)
+{
+    size_t dots = 0;
+    jwt_span again;
+
+    if (span->len < 3 || span->start > size || size - span->start < span->len)
+        abort();
+    if (memcmp(data + span->start, "eyJ", 3) != 0)
+        abort();
+    if (span->start > 0 && jwt_span_is_b64url(data[span->start - 1]))
+        abort();
+    for (size_t i = span->start; i < span->start + span->len; i++) {
+        if (data[i] == '.')
+            dots++;
+        else if (!jwt_span_is_b64url(data[i]))
+            abort();
+    }
+    if (dots != (span->kind == JWT_SPAN_JWS ? 2u : 4u) || span->len > JWT_SPAN_MAX_LEN)
+        abort();
+    if (!jwt_span_at(data, size, span->start, &again) || again.len != span->len ||
+        again.kind != span->kind)
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    jwt_span span;
+    size_t from = 0;
+
+    while (from < size && jwt_span_next(data, size, from, &span)) {
+        if (span.start < from)
+            abort();
+        check_span(data, size, &span);
+        from = span.start + span.len;
+    }
+    return 0;
+}
