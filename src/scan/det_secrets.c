@@ -108,7 +108,8 @@ void sec_report_secret(scan_ctx *ctx, const scan_file *f, sec_rule_index rule, s
         finding.severity = (f->flags & SCAN_FILE_TEST) ? SCAN_SEV_LOW : weak_severity(weak);
     } else {
         finding.rule = &sec_rules[rule];
-        snprintf(message, sizeof(message), "hard-coded JWT signing secret (%s) in %s", context, where);
+        snprintf(message, sizeof(message), "hard-coded JWT signing secret (%s) in %s", context,
+                 where);
         finding.severity = sec_file_severity(f, finding.rule->severity);
     }
     scan_report(ctx, f, &finding);
@@ -226,7 +227,8 @@ static bool secret_kind_at(const scan_file *f, size_t i)
     const size_t n = sizeof(kind) - 1;
 
     return f->len - i >= n && memcmp(f->data + i, kind, n) == 0 &&
-           (f->len - i == n || f->data[i + n] == '\n' || f->data[i + n] == '\r' || f->data[i + n] == ' ');
+           (f->len - i == n || f->data[i + n] == '\n' || f->data[i + n] == '\r' ||
+            f->data[i + n] == ' ');
 }
 
 /* True when the YAML document around `pos` (between "---" lines) has "kind: Secret" at indent 0. */
@@ -282,7 +284,8 @@ static void report_value(scan_ctx *ctx, const scan_file *f, const char *name, co
     if (raw_len > SEC_VALUE_MAX || sec_is_placeholder(raw, raw_len))
         return;
 
-    if (f->lang == SCAN_LANG_YAML && (strcmp(parent, "data") == 0 || strcmp(parent, "stringData") == 0) &&
+    if (f->lang == SCAN_LANG_YAML &&
+        (strcmp(parent, "data") == 0 || strcmp(parent, "stringData") == 0) &&
         in_kubernetes_secret(f, v->start)) {
         rule = SEC_JG202;
         if (strcmp(parent, "data") == 0) {
@@ -311,21 +314,24 @@ static void copy_key(const scan_file *f, const sec_line *l, char *out, size_t ca
 
 static bool key_is(const scan_file *f, const sec_line *l, const char *word)
 {
-    return l->a.key_len == strlen(word) && memcmp(f->data + l->start + l->a.key, word, l->a.key_len) == 0;
+    return l->a.key_len == strlen(word) &&
+           memcmp(f->data + l->start + l->a.key, word, l->a.key_len) == 0;
 }
 
 /*
  * A Kubernetes container env entry names the variable on one line and
  * sets it on the next: "- name: JWT_SECRET" then "value: ...".
  */
-static void eval_env_entry(scan_ctx *ctx, const scan_file *f, const sec_line *l, const char *context)
+static void eval_env_entry(scan_ctx *ctx, const scan_file *f, const sec_line *l,
+                           const char *context)
 {
     char name[SEC_CONTEXT_MAX];
     sec_line next;
 
     if (l->end >= f->len)
         return;
-    memcpy(name, f->data + l->start + l->a.value, l->a.value_len < sizeof(name) - 1 ? l->a.value_len : sizeof(name) - 1);
+    memcpy(name, f->data + l->start + l->a.value,
+           l->a.value_len < sizeof(name) - 1 ? l->a.value_len : sizeof(name) - 1);
     name[l->a.value_len < sizeof(name) - 1 ? l->a.value_len : sizeof(name) - 1] = '\0';
     if (!sec_is_secret_name(name, strlen(name), "", 0))
         return;
@@ -400,7 +406,8 @@ static size_t eval_block(scan_ctx *ctx, const scan_file *f, const sec_line *open
     return pos < f->len ? pos : f->len;
 }
 
-/* Config kinds that are not recognised by extension: Dockerfiles, Terraform variables, Jenkinsfiles. */
+/* Config kinds that are not recognised by extension: Dockerfiles, Terraform variables,
+ * Jenkinsfiles. */
 static bool other_file_applies(const scan_file *f)
 {
     const char *base = strrchr(f->path, '/');
@@ -450,9 +457,11 @@ static const scan_detector secret_detectors[] = {
      config_on_match, sec_cross_finish},
     {"secrets-code", sec_code_patterns, SEC_CODE_PATTERN_COUNT,
      SCAN_LANG_BIT(SCAN_LANG_JS) | SCAN_LANG_BIT(SCAN_LANG_PYTHON) | SCAN_LANG_BIT(SCAN_LANG_GO) |
-         SCAN_LANG_BIT(SCAN_LANG_JAVA) | SCAN_LANG_BIT(SCAN_LANG_PHP) | SCAN_LANG_BIT(SCAN_LANG_RUBY),
+         SCAN_LANG_BIT(SCAN_LANG_JAVA) | SCAN_LANG_BIT(SCAN_LANG_PHP) |
+         SCAN_LANG_BIT(SCAN_LANG_RUBY),
      sec_code_on_match, NULL},
-    {"secrets-keys", sec_keys_patterns, SEC_KEYS_PATTERN_COUNT, SCAN_LANG_ALL, sec_keys_on_match, NULL},
+    {"secrets-keys", sec_keys_patterns, SEC_KEYS_PATTERN_COUNT, SCAN_LANG_ALL, sec_keys_on_match,
+     NULL},
 };
 
 const scan_set scan_set_secrets = {

@@ -90,8 +90,8 @@ static size_t report_literal_arg(scan_ctx *ctx, const scan_file *f, size_t open,
     if (sec_literal_arg(f->data + start, len, value, sizeof(value), &value_len, &lit_off) &&
         !sec_is_placeholder(value, value_len)) {
         snprintf(where, sizeof(where), "code using %s", call->library);
-        sec_report_secret(ctx, f, SEC_JG203, start + lit_off, value_len, call->name, value, value_len,
-                          where);
+        sec_report_secret(ctx, f, SEC_JG203, start + lit_off, value_len, call->name, value,
+                          value_len, where);
         past = start + len;
     }
     OPENSSL_cleanse(value, sizeof(value));

@@ -97,13 +97,14 @@ static void add_env(char *list, size_t cap, const char *env)
 }
 
 typedef struct env_group {
-    size_t primary;       /* note index reported at */
+    size_t primary; /* note index reported at */
     size_t env_count;
     bool has_prod;
     char envs[96];
 } env_group;
 
-static void survey_group(const scan_note *notes, const size_t *order, size_t from, size_t to, env_group *g)
+static void survey_group(const scan_note *notes, const size_t *order, size_t from, size_t to,
+                         env_group *g)
 {
     memset(g, 0, sizeof(*g));
     g->primary = SIZE_MAX;
@@ -120,8 +121,8 @@ static void survey_group(const scan_note *notes, const size_t *order, size_t fro
     }
 }
 
-static void report_reuse_group(scan_ctx *ctx, const scan_note *notes, const size_t *order, size_t from,
-                               size_t to)
+static void report_reuse_group(scan_ctx *ctx, const scan_note *notes, const size_t *order,
+                               size_t from, size_t to)
 {
     scan_related related[SEC_RELATED_MAX];
     char messages[SEC_RELATED_MAX][128];
@@ -145,7 +146,8 @@ static void report_reuse_group(scan_ctx *ctx, const scan_note *notes, const size
         count++;
     }
 
-    snprintf(message, sizeof(message), "JWT signing secret (%s) is shared by environments %s", p->context, g.envs);
+    snprintf(message, sizeof(message), "JWT signing secret (%s) is shared by environments %s",
+             p->context, g.envs);
     finding.rule = &sec_rules[SEC_JG301];
     finding.message = message;
     finding.value = p->value;
@@ -172,7 +174,7 @@ typedef struct forge_state {
     const scan_note *secrets;
     const size_t *secret_order; /* sorted; the first of each group of equal hashes is tried */
     size_t secret_count;
-    size_t budget;              /* HMACs left */
+    size_t budget; /* HMACs left */
 } forge_state;
 
 /* Tries the secret as written and, when it is valid base64 of 16 bytes or more, decoded. */
@@ -182,7 +184,8 @@ static bool secret_signs(const sec_hs_token *t, const uint8_t *token, const scan
     size_t decoded_len = 0;
     bool match = sec_hs_token_signed_with(t, token, s->value, s->value_len);
 
-    if (!match && sec_base64_decode(s->value, s->value_len, decoded, sizeof(decoded), &decoded_len) &&
+    if (!match &&
+        sec_base64_decode(s->value, s->value_len, decoded, sizeof(decoded), &decoded_len) &&
         decoded_len >= 16)
         match = sec_hs_token_signed_with(t, token, decoded, decoded_len);
     OPENSSL_cleanse(decoded, sizeof(decoded));
@@ -190,7 +193,8 @@ static bool secret_signs(const sec_hs_token *t, const uint8_t *token, const scan
 }
 
 /* Returns the index of the first secret group that signs the token, or SIZE_MAX. */
-static size_t find_found_secret(forge_state *st, const sec_hs_token *t, const uint8_t *token, size_t *group_to)
+static size_t find_found_secret(forge_state *st, const sec_hs_token *t, const uint8_t *token,
+                                size_t *group_to)
 {
     for (size_t i = 0; i < st->secret_count && st->budget > 0;) {
         size_t j = group_end(st->secrets, st->secret_order, st->secret_count, i);
@@ -231,17 +235,21 @@ static void report_forgeable(scan_ctx *ctx, const scan_note *tok, const sec_hs_t
     finding.message = message;
     if (from == SIZE_MAX) {
         finding.rule = &sec_rules[SEC_JG303];
-        snprintf(message, sizeof(message),
-                 "%s token verifies with a secret from the weak-secret list: anyone can forge tokens", t->alg);
+        snprintf(
+            message, sizeof(message),
+            "%s token verifies with a secret from the weak-secret list: anyone can forge tokens",
+            t->alg);
     } else {
         const scan_note *s = &st->secrets[st->secret_order[from]];
         for (size_t i = from; i < to && count < SEC_RELATED_MAX; i++) {
             const scan_note *n = &st->secrets[st->secret_order[i]];
-            related[count++] = (scan_related){n->path, n->line, "the signing secret that verifies the token"};
+            related[count++] =
+                (scan_related){n->path, n->line, "the signing secret that verifies the token"};
         }
         finding.rule = &sec_rules[SEC_JG302];
-        snprintf(message, sizeof(message), "%s token verifies with the signing secret (%s) found at %s:%zu",
-                 t->alg, s->context, s->path, s->line);
+        snprintf(message, sizeof(message),
+                 "%s token verifies with the signing secret (%s) found at %s:%zu", t->alg,
+                 s->context, s->path, s->line);
         finding.related = related;
         finding.related_count = count;
     }
@@ -249,8 +257,8 @@ static void report_forgeable(scan_ctx *ctx, const scan_note *tok, const sec_hs_t
 }
 
 /* Checks one distinct token and reports every location it was found at (order[from..to)). */
-static void check_token(scan_ctx *ctx, forge_state *st, const scan_note *tokens, const size_t *order,
-                        size_t from, size_t to)
+static void check_token(scan_ctx *ctx, forge_state *st, const scan_note *tokens,
+                        const size_t *order, size_t from, size_t to)
 {
     const scan_note *tok = &tokens[order[from]];
     sec_hs_token t;

@@ -37,7 +37,8 @@ void sec_report_secret(scan_ctx *ctx, const scan_file *f, sec_rule_index rule, s
                        size_t len, const char *context, const uint8_t *value, size_t value_len,
                        const char *where);
 
-/* Lowers `severity` for files under test folders, which hold fixtures more often than real secrets. */
+/* Lowers `severity` for files under test folders, which hold fixtures more often than real secrets.
+ */
 int sec_file_severity(const scan_file *f, scan_severity severity);
 
 /* The code-literal detector (sec_code.c): one pattern per library call. */

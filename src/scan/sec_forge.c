@@ -52,7 +52,8 @@ bool sec_hs_token_prepare(const uint8_t *token, size_t len, sec_hs_token *out)
     out->input_len = (size_t)(dot - token);
     sig_chars = len - out->input_len - 1;
     if (sig_chars == 0 || sig_chars > 86 ||
-        jwg_b64url_decode((const char *)dot + 1, sig_chars, out->sig, sizeof(out->sig), &out->sig_len) != JWG_OK)
+        jwg_b64url_decode((const char *)dot + 1, sig_chars, out->sig, sizeof(out->sig),
+                          &out->sig_len) != JWG_OK)
         return false;
     return read_alg(token, len, out);
 }

@@ -13,10 +13,10 @@
 
 /* A token prepared once and checked against many secrets. */
 typedef struct sec_hs_token {
-    const EVP_MD *md;    /* SHA-256, SHA-384 or SHA-512, from the header's "alg" */
-    const char *alg;     /* "HS256", "HS384" or "HS512" */
-    size_t input_len;    /* bytes of header.payload, the signing input (RFC 7515 5.1) */
-    uint8_t sig[64];     /* the decoded signature */
+    const EVP_MD *md; /* SHA-256, SHA-384 or SHA-512, from the header's "alg" */
+    const char *alg;  /* "HS256", "HS384" or "HS512" */
+    size_t input_len; /* bytes of header.payload, the signing input (RFC 7515 5.1) */
+    uint8_t sig[64];  /* the decoded signature */
     size_t sig_len;
 } sec_hs_token;
 

@@ -104,11 +104,13 @@ static bool openssh_encrypted(const char *pem, size_t len)
 
     if (body == NULL || (size_t)(pem + len - body) < 65)
         return false;
-    if (!sec_base64_decode((const uint8_t *)body + 1, 64, raw, sizeof(raw), &raw_len) || raw_len < 23)
+    if (!sec_base64_decode((const uint8_t *)body + 1, 64, raw, sizeof(raw), &raw_len) ||
+        raw_len < 23)
         return false;
     if (memcmp(raw, magic, sizeof(magic)) != 0)
         return false;
-    return !(raw[15] == 0 && raw[16] == 0 && raw[17] == 0 && raw[18] == 4 && memcmp(raw + 19, "none", 4) == 0);
+    return !(raw[15] == 0 && raw[16] == 0 && raw[17] == 0 && raw[18] == 4 &&
+             memcmp(raw + 19, "none", 4) == 0);
 }
 
 typedef enum pem_state { PEM_PARSED, PEM_ENCRYPTED, PEM_UNPARSED, PEM_EXAMPLE } pem_state;
@@ -126,31 +128,40 @@ static pem_state classify_pem(const char *pem, size_t len)
     return PEM_UNPARSED;
 }
 
-/* Reports the key bytes [begin, stop) of `f`; the engine shows only their fingerprint and a prefix. */
-static void report_key(scan_ctx *ctx, const scan_file *f, sec_rule_index rule, size_t begin, size_t stop,
-                       scan_severity severity, const char *message)
+/*
+ * Reports the key at [begin, stop) of `f`. Its private part, `value_len`
+ * bytes at `value`, is what the engine fingerprints, so reformatting the
+ * file does not change the fingerprint.
+ */
+static void report_key(scan_ctx *ctx, const scan_file *f, sec_rule_index rule, size_t begin,
+                       size_t stop, size_t value, size_t value_len, scan_severity severity,
+                       const char *message)
 {
     scan_finding finding = {0};
 
     finding.rule = &sec_rules[rule];
     finding.offset = begin;
     finding.len = stop - begin;
-    finding.value = f->data + begin;
-    finding.value_len = stop - begin;
+    finding.value = f->data + value;
+    finding.value_len = value_len;
     finding.severity = sec_file_severity(f, severity);
     finding.message = message;
     scan_report(ctx, f, &finding);
 }
 
-static void report_pem(scan_ctx *ctx, const scan_file *f, size_t begin, size_t stop, pem_state state)
+static void report_pem(scan_ctx *ctx, const scan_file *f, size_t begin, size_t stop,
+                       pem_state state)
 {
     if (state == PEM_ENCRYPTED)
-        report_key(ctx, f, SEC_JG205, begin, stop, SCAN_SEV_MEDIUM, "passphrase-encrypted private key committed");
+        report_key(ctx, f, SEC_JG205, begin, stop, begin, stop - begin, SCAN_SEV_MEDIUM,
+                   "passphrase-encrypted private key committed");
     else if (state == PEM_UNPARSED)
-        report_key(ctx, f, SEC_JG205, begin, stop, SCAN_SEV_MEDIUM,
-                   "private key block committed (OpenSSL could not load it: damaged or an example)");
+        report_key(
+            ctx, f, SEC_JG205, begin, stop, begin, stop - begin, SCAN_SEV_MEDIUM,
+            "private key block committed (OpenSSL could not load it: damaged or an example)");
     else
-        report_key(ctx, f, SEC_JG205, begin, stop, SCAN_SEV_HIGH, "private key committed");
+        report_key(ctx, f, SEC_JG205, begin, stop, begin, stop - begin, SCAN_SEV_HIGH,
+                   "private key committed");
 }
 
 static void pem_on_match(scan_ctx *ctx, scan_file *f, unsigned index, size_t end)
@@ -221,7 +232,8 @@ static size_t object_end(const uint8_t *s, size_t len, size_t open)
 typedef struct jwk_info {
     bool is_private;
     bool is_oct;
-    bool loads;    /* the library's JWK loader accepts it */
+    bool loads;                      /* the library's JWK loader accepts it */
+    size_t secret_start, secret_len; /* the "d" or "k" string in the object's text, base64url */
     uint8_t k[SEC_VALUE_MAX];
     size_t k_len;
 } jwk_info;
@@ -264,6 +276,11 @@ static void inspect_jwk(const uint8_t *src, size_t len, jwk_info *info)
                        (!info->is_oct && d != 0 && doc.nodes[d].type == JWG_JSON_STRING &&
                         (member_is(&doc, 0, "kty", "RSA") || member_is(&doc, 0, "kty", "EC") ||
                          member_is(&doc, 0, "kty", "OKP")));
+    if (info->is_private) {
+        size_t member = info->is_oct ? k : d;
+        info->secret_start = doc.nodes[member].start;
+        info->secret_len = doc.nodes[member].len;
+    }
     if (info->is_private && info->is_oct)
         read_oct_secret(&doc, k, info);
 
@@ -275,17 +292,21 @@ out:
     free(nodes);
 }
 
-static void report_jwk(scan_ctx *ctx, const scan_file *f, size_t open, size_t close, const jwk_info *info)
+static void report_jwk(scan_ctx *ctx, const scan_file *f, size_t open, size_t close,
+                       const jwk_info *info)
 {
     const char *message;
 
     if (info->is_oct)
-        message = info->loads ? "private JWK committed: an HMAC secret (kty oct)"
-                              : "private JWK committed: a weak HMAC secret (kty oct, rejected by the key loader)";
+        message =
+            info->loads
+                ? "private JWK committed: an HMAC secret (kty oct)"
+                : "private JWK committed: a weak HMAC secret (kty oct, rejected by the key loader)";
     else
         message = info->loads ? "private JWK committed (\"d\" present)"
                               : "private JWK committed (\"d\" present; the key loader rejected it)";
-    report_key(ctx, f, SEC_JG206, open, close, info->loads ? SCAN_SEV_HIGH : SCAN_SEV_MEDIUM, message);
+    report_key(ctx, f, SEC_JG206, open, close, open + info->secret_start, info->secret_len,
+               info->loads ? SCAN_SEV_HIGH : SCAN_SEV_MEDIUM, message);
 }
 
 static void jwk_on_match(scan_ctx *ctx, scan_file *f, unsigned index, size_t end)

@@ -15,8 +15,8 @@ static bool is_space(uint8_t c)
 
 static bool is_key_char(uint8_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-' || c == '/';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-' || c == '/';
 }
 
 static uint8_t lower(uint8_t c)
@@ -170,14 +170,16 @@ static bool parse_separator(const uint8_t *s, size_t len, size_t *i)
     return true;
 }
 
-/* Reads a bare value up to an inline comment (" #", " ;", " //") or the end; trims ',' and spaces. */
+/* Reads a bare value up to an inline comment (" #", " ;", " //") or the end; trims ',' and spaces.
+ */
 static void parse_bare_value(const uint8_t *s, size_t len, size_t i, sec_assign *out)
 {
     size_t end = i;
 
     while (end < len) {
         if (end > i && is_space(s[end - 1]) &&
-            (s[end] == '#' || s[end] == ';' || (s[end] == '/' && end + 1 < len && s[end + 1] == '/')))
+            (s[end] == '#' || s[end] == ';' ||
+             (s[end] == '/' && end + 1 < len && s[end + 1] == '/')))
             break;
         end++;
     }
@@ -194,7 +196,8 @@ bool sec_parse_assign(const uint8_t *line, size_t len, sec_assign *out)
     memset(out, 0, sizeof(*out));
     i = skip_spaces(line, len, 0);
     out->indent = i;
-    if (i >= len || line[i] == '#' || line[i] == ';' || (line[i] == '/' && i + 1 < len && line[i + 1] == '/'))
+    if (i >= len || line[i] == '#' || line[i] == ';' ||
+        (line[i] == '/' && i + 1 < len && line[i + 1] == '/'))
         return false;
     if (line[i] == '[')
         return parse_section(line, len, i, out);
@@ -209,7 +212,8 @@ bool sec_parse_assign(const uint8_t *line, size_t len, sec_assign *out)
         return true;
     }
     if (line[i] == '|' || line[i] == '>' || line[i] == '[' || line[i] == '&' || line[i] == '*')
-        return false; /* NOTE: YAML block scalars, flow sequences, anchors and aliases are not read. */
+        return false; /* NOTE: YAML block scalars, flow sequences, anchors and aliases are not read.
+                       */
     if (line[i] == '"' || line[i] == '\'') {
         size_t close = find_close_quote(line, len, i);
         if (close >= len)
@@ -259,7 +263,8 @@ static void split_words(const char *s, size_t len, name_words *w)
             n = 0;
         }
         if (!sep && n + 1 < NAME_WORD_LEN)
-            w->word[w->count < NAME_WORDS_MAX ? w->count : NAME_WORDS_MAX - 1][n++] = (char)lower(c);
+            w->word[w->count < NAME_WORDS_MAX ? w->count : NAME_WORDS_MAX - 1][n++] =
+                (char)lower(c);
     }
 }
 
@@ -286,15 +291,18 @@ static bool has_part(const name_words *w, const char *part)
 static bool is_excluded(const name_words *w)
 {
     static const char *const excluded[] = {
-        "public", "pub", "id", "url", "uri", "endpoint", "path", "file", "filename", "dir",
-        "location", "alg", "algorithm", "algorithms", "issuer", "iss", "audience", "aud", "exp",
-        "expiry", "expiration", "expires", "expire", "ttl", "lifetime", "duration", "timeout",
-        "validity", "leeway", "header", "name", "type", "length", "len", "size", "bits", "prefix",
-        "claim", "claims", "field", "ref", "arn", "jwks", "kid", "version", "rotation", "enabled",
-        "enable", "required", "encoding", "format", "mode", "provider", "store", "vault", "max",
-        "min", "age", "count", "cache", "interval", "query", "param", "cookie", "client",
-        "consumer", "aws", "stripe", "github", "google", "recaptcha", "captcha", "smtp", "mail",
-        "db", "database", "redis", "minio", "s3", "host", "port", "user", "username", "schema",
+        "public",    "pub",      "id",       "url",      "uri",      "endpoint",  "path",
+        "file",      "filename", "dir",      "location", "alg",      "algorithm", "algorithms",
+        "issuer",    "iss",      "audience", "aud",      "exp",      "expiry",    "expiration",
+        "expires",   "expire",   "ttl",      "lifetime", "duration", "timeout",   "validity",
+        "leeway",    "header",   "name",     "type",     "length",   "len",       "size",
+        "bits",      "prefix",   "claim",    "claims",   "field",    "ref",       "arn",
+        "jwks",      "kid",      "version",  "rotation", "enabled",  "enable",    "required",
+        "encoding",  "format",   "mode",     "provider", "store",    "vault",     "max",
+        "min",       "age",      "count",    "cache",    "interval", "query",     "param",
+        "cookie",    "client",   "consumer", "aws",      "stripe",   "github",    "google",
+        "recaptcha", "captcha",  "smtp",     "mail",     "db",       "database",  "redis",
+        "minio",     "s3",       "host",     "port",     "user",     "username",  "schema",
     };
 
     for (size_t i = 0; i < sizeof(excluded) / sizeof(excluded[0]); i++) {
@@ -370,10 +378,16 @@ static bool all_mask_chars(const uint8_t *v, size_t n)
 static bool is_reference_prefix(const uint8_t *v, size_t n)
 {
     static const char *const prefixes[] = {
-        "vault:", "arn:", "secretsmanager:", "ssm:", "env:", "file:", "classpath:", "http://",
-        "https://", "process.env", "os.environ", "os.getenv", "getenv(", "env[", "env.fetch",
-        "system.getenv", "secret://", "sm://", "gcp:", "azure:", "@microsoft.keyvault",
-        "enc(", "!ref", "!sub", "!getatt", "ref+", "op://", "aws-kms:", "sops:",
+        "vault:",        "arn:",       "secretsmanager:",
+        "ssm:",          "env:",       "file:",
+        "classpath:",    "http://",    "https://",
+        "process.env",   "os.environ", "os.getenv",
+        "getenv(",       "env[",       "env.fetch",
+        "system.getenv", "secret://",  "sm://",
+        "gcp:",          "azure:",     "@microsoft.keyvault",
+        "enc(",          "!ref",       "!sub",
+        "!getatt",       "ref+",       "op://",
+        "aws-kms:",      "sops:",
     };
 
     for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
@@ -385,7 +399,8 @@ static bool is_reference_prefix(const uint8_t *v, size_t n)
 
 static bool is_literal_word(const uint8_t *v, size_t n)
 {
-    static const char *const words[] = {"true", "false", "null", "none", "nil", "~", "yes", "no", "undefined"};
+    static const char *const words[] = {"true", "false", "null", "none",     "nil",
+                                        "~",    "yes",   "no",   "undefined"};
 
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
         if (strlen(words[i]) == n && starts_with_ci(v, n, words[i]))
@@ -396,10 +411,11 @@ static bool is_literal_word(const uint8_t *v, size_t n)
 
 static bool is_template(const uint8_t *v, size_t n)
 {
-    if (contains(v, n, "${") || contains(v, n, "{{") || contains(v, n, "$(") || contains(v, n, "#{") ||
-        contains(v, n, "<%"))
+    if (contains(v, n, "${") || contains(v, n, "{{") || contains(v, n, "$(") ||
+        contains(v, n, "#{") || contains(v, n, "<%"))
         return true;
-    if (v[0] == '$' && n > 1 && (v[1] == '_' || v[1] == '{' || (lower(v[1]) >= 'a' && lower(v[1]) <= 'z')))
+    if (v[0] == '$' && n > 1 &&
+        (v[1] == '_' || v[1] == '{' || (lower(v[1]) >= 'a' && lower(v[1]) <= 'z')))
         return true;
     if (n >= 3 && ((v[0] == '%' && v[n - 1] == '%') || (v[0] == '@' && v[n - 1] == '@') ||
                    (v[0] == '<' && v[n - 1] == '>')))
@@ -482,7 +498,8 @@ sec_weakness sec_weakness_of(const uint8_t *value, size_t len)
 {
     if (weak_secret_listed(value, len))
         return SEC_WEAK_LISTED;
-    if (is_periodic(value, len) || is_sequence(value, len) || (len >= 16 && distinct_bytes(value, len) < 8))
+    if (is_periodic(value, len) || is_sequence(value, len) ||
+        (len >= 16 && distinct_bytes(value, len) < 8))
         return SEC_WEAK_LOW_ENTROPY;
     if (len < 32)
         return SEC_WEAK_SHORT;
@@ -615,8 +632,15 @@ bool sec_call_arg(const uint8_t *text, size_t len, size_t open, size_t index, si
 static size_t skip_literal_wrappers(const uint8_t *a, size_t n)
 {
     static const char *const wrappers[] = {
-        "[]byte(", "Buffer.from(", "new TextEncoder().encode(", "Keys.hmacShaKeyFor(",
-        "new Key(", "SecretKeySpec(", "utf8.encode(", "bytes(", "str.encode(",
+        "[]byte(",
+        "Buffer.from(",
+        "new TextEncoder().encode(",
+        "Keys.hmacShaKeyFor(",
+        "new Key(",
+        "SecretKeySpec(",
+        "utf8.encode(",
+        "bytes(",
+        "str.encode(",
     };
     size_t i = 0;
     bool progressed = true;
@@ -643,7 +667,8 @@ static size_t skip_literal_wrappers(const uint8_t *a, size_t n)
 /* Accepts only ')' and byte conversions after the literal: "k".getBytes(UTF_8)), "k".encode(). */
 static bool only_conversions_follow(const uint8_t *a, size_t n, size_t i)
 {
-    static const char *const suffixes[] = {".getBytes(", ".encode(", ".toByteArray(", ".as_bytes(", ".bytes"};
+    static const char *const suffixes[] = {".getBytes(", ".encode(", ".toByteArray(", ".as_bytes(",
+                                           ".bytes"};
 
     while (i < n) {
         bool matched = false;

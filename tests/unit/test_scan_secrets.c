@@ -155,8 +155,9 @@ static void names_table(void **state)
         const struct name_case *c = &name_cases[i];
 
         print_message("case %zu: %s under %s\n", i, c->name, c->context);
-        assert_int_equal(sec_is_secret_name(c->name, strlen(c->name), c->context, strlen(c->context)),
-                         c->secret);
+        assert_int_equal(
+            sec_is_secret_name(c->name, strlen(c->name), c->context, strlen(c->context)),
+            c->secret);
     }
 }
 
@@ -308,7 +309,7 @@ static void base64_decodes(void **state)
 /* ---- call arguments and literals ------------------------------------ */
 
 struct literal_case {
-    const char *code;   /* starts at the call's '(' (or the space of a Ruby call) */
+    const char *code; /* starts at the call's '(' (or the space of a Ruby call) */
     size_t arg;
     const char *secret; /* NULL when the argument is not a literal */
 };
@@ -365,7 +366,8 @@ static void literals_table(void **state)
 /* ---- offline HMAC check ---------------------------------------------- */
 
 /* Builds header.payload.signature with HMAC-SHA256 (or -384) of `secret`. */
-static size_t make_token(const char *header, const char *secret, const EVP_MD *md, char *out, size_t cap)
+static size_t make_token(const char *header, const char *secret, const EVP_MD *md, char *out,
+                         size_t cap)
 {
     const char payload[] = "{\"sub\":\"fixture\"}";
     uint8_t mac[EVP_MAX_MD_SIZE];
@@ -402,7 +404,8 @@ static void forge_hs256(void **state)
 static void forge_hs384(void **state)
 {
     char token[512];
-    size_t len = make_token("{\"alg\":\"HS384\"}", "fixture-only-384", EVP_sha384(), token, sizeof(token));
+    size_t len =
+        make_token("{\"alg\":\"HS384\"}", "fixture-only-384", EVP_sha384(), token, sizeof(token));
     sec_hs_token t;
 
     (void)state;
@@ -433,11 +436,11 @@ static void forge_rejects_non_hs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(assign_table),     cmocka_unit_test(names_table),
+        cmocka_unit_test(assign_table),       cmocka_unit_test(names_table),
         cmocka_unit_test(placeholders_table), cmocka_unit_test(weakness_table),
-        cmocka_unit_test(weak_list_size),   cmocka_unit_test(base64_decodes),
-        cmocka_unit_test(literals_table),   cmocka_unit_test(forge_hs256),
-        cmocka_unit_test(forge_hs384),      cmocka_unit_test(forge_rejects_non_hs),
+        cmocka_unit_test(weak_list_size),     cmocka_unit_test(base64_decodes),
+        cmocka_unit_test(literals_table),     cmocka_unit_test(forge_hs256),
+        cmocka_unit_test(forge_hs384),        cmocka_unit_test(forge_rejects_non_hs),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
