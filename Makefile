@@ -26,6 +26,7 @@ bench: deps build
 	$(BUILD_DIR)/bench_verify
 	$(BUILD_DIR)/bench_alloc
 	$(BUILD_DIR)/bench_json
+	JWTGUARD=$(BUILD_DIR)/jwtguard bash bench/bench_scan_redact.sh
 
 install:
 	cmake --install $(BUILD_DIR)
