@@ -44,7 +44,7 @@ void srv_redis_describe(const srv_redis_addr *a, char *out, size_t out_len);
 
 /*
  * Connects with `timeout_ms` for the connection and for every later
- * command, then sends AUTH and SELECT as the address asks. Returns NULL
+ * command, then sends AUTH and SELECT when the address has them. Returns NULL
  * with a message in `detail` on failure.
  */
 redisContext *srv_redis_connect(const srv_redis_addr *a, int64_t timeout_ms, char *detail,

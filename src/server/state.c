@@ -129,8 +129,8 @@ void srv_state_free(srv_state *s)
 }
 
 /*
- * Applies the limits to the counts; raises at most one alert (the first
- * dimension not yet alerted in the window) and returns true when the
+ * Applies the limits to the counts and raises at most one alert, for the
+ * first dimension not yet alerted in the window. Returns true when the
  * request breaks a limit with `deny` set. Called with the lock held.
  */
 static bool apply_limits(srv_state *s, const uint8_t fp[SRV_FP_LEN], const srv_observation *obs,

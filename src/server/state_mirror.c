@@ -1,7 +1,8 @@
 /*
  * state_mirror.c: the local mirror of revocations, a chained hash set keyed
  * by kind and id (a jti, or a sub with its iat cut-off), so that a check
- * never waits for Redis. It grows by doubling up to SRV_MIRROR_MAX_ENTRIES.
+ * never waits for Redis. The bucket array doubles as entries are added, and
+ * srv_mirror_put() rejects entries past SRV_MIRROR_MAX_ENTRIES.
  */
 #include <stdlib.h>
 #include <string.h>

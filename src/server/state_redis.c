@@ -1,6 +1,6 @@
 /*
- * state_redis.c: the Redis side of the state. A background thread holds
- * the pub/sub subscription: it subscribes, then loads every revocation into
+ * state_redis.c: the Redis side of the state. A background thread owns
+ * the pub/sub subscription. It subscribes, then loads every revocation into
  * a fresh mirror (SCAN in batches), then applies messages as they arrive,
  * and starts over with backoff whenever the connection fails. Subscribing
  * before loading means no revocation published during the load is lost.
@@ -234,7 +234,7 @@ static int read_replies(srv_state *s, redisContext *sub)
     return sub->err != 0 ? -1 : 0;
 }
 
-/* Sends PING on the subscription; RESP2 allows it there and answers ["pong", ""]. */
+/* Sends PING on the subscription, where RESP2 allows it and replies ["pong", ""]. */
 static int send_ping(redisContext *sub)
 {
     int done = 0;
@@ -249,7 +249,7 @@ static int send_ping(redisContext *sub)
 
 /*
  * Follows the subscription until it fails or stop is requested. A
- * connection that answers nothing, not even a PING, for one ping interval
+ * connection that replies nothing, not even a PING, for one ping interval
  * plus two timeouts counts as failed.
  */
 static void follow(srv_state *s, redisContext *sub)

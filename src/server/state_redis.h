@@ -11,7 +11,7 @@
 #define SRV_SCAN_BATCH "1000"
 
 struct srv_redis {
-    srv_redis_addr addr; /* holds the password: wiped in srv_redis_stop() */
+    srv_redis_addr addr; /* contains the password, wiped in srv_redis_stop() */
     char address[400];   /* for logs, without the password */
     char channel[SRV_MAX_PREFIX_BYTES + sizeof(":revocations")];
     pthread_t thread;
@@ -31,7 +31,7 @@ struct srv_redis {
 };
 
 /*
- * Counts a Redis error and logs it, at most once per interval; the logged
+ * Counts a Redis error and logs it at most once per interval. The logged
  * line carries how many errors were not logged since the previous one.
  */
 void srv_redis_note_error(srv_state *s, const char *what);

@@ -134,7 +134,7 @@ int srv_redis_load_mirror(srv_state *s, char *why, size_t why_len)
     redisContext *c = srv_redis_connect(&s->redis->addr, s->cfg.redis_timeout_ms, why, why_len);
     int rc = -1;
 
-    /* The prefix holds no glob characters (srv_prefix_valid), so the pattern is literal up to '*'. */
+    /* The prefix contains no glob characters (srv_prefix_valid), so the pattern is literal up to '*'. */
     snprintf(pattern, sizeof(pattern), "%s%s*", s->prefix, SRV_REVOKED_INFIX);
     if (m == NULL || c == NULL) {
         if (m == NULL)

@@ -194,7 +194,7 @@ static bool in_window(int64_t last_seen, int64_t now, int64_t window)
  * When all slots are in the window, the new value is not stored and the
  * count stays at the bound, which is above any accepted limit. A value is
  * rewritten to Redis every half window so that its record there, which
- * expires after a window, stays while this instance still sees it.
+ * expires after a window, stays while this instance still receives it.
  */
 static void observe_value(struct usage_value *slots, uint64_t hash, int64_t now, int64_t window,
                           bool *needs_write, uint32_t *seen)

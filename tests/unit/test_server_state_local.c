@@ -219,7 +219,7 @@ static void eviction_keeps_bound(void **state)
     srv_usage_deny(table, fp, T0 + 100);
     assert_int_equal(srv_usage_denied_until(table, fp), T0 + 100);
 
-    /* One more fingerprint than the table holds evicts the least recently used, the first. */
+    /* One fingerprint past the table's capacity evicts the least recently used, the first. */
     for (uint32_t i = 1; i <= SRV_USAGE_MAX_FINGERPRINTS; i++) {
         uint8_t other[SRV_FP_LEN] = {0};
 

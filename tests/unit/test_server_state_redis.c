@@ -96,7 +96,7 @@ static redisContext *connect_raw(void)
     return c;
 }
 
-/* Starts redis-server on redis_port and waits until it answers PING. */
+/* Starts redis-server on redis_port and waits until it replies to PING. */
 static void start_redis(void)
 {
     char port[16], logfile[64];
@@ -325,7 +325,7 @@ static void anomaly_across_instances(void **state)
     assert_int_equal(srv_state_check(a, &t, &eu, now, &alert), SRV_VERDICT_ALLOW);
     assert_null(alert.kind);
 
-    /* Instance b sees only "us", but Redis holds "eu" from a: two regions, limit 1. */
+    /* Instance b receives only "us", but Redis contains "eu" from a: two regions, limit 1. */
     assert_int_equal(srv_state_check(b, &t, &us, now, &alert), SRV_VERDICT_ANOMALY);
     assert_string_equal(alert.kind, "regions");
     assert_int_equal(alert.seen, 2);
@@ -441,7 +441,7 @@ static void unreachable_at_start(void **state)
     char detail[200];
     (void)state;
 
-    /* Not a configuration error: the state starts and answers 503 until Redis comes. */
+    /* Not a configuration error: the state starts and returns UNAVAILABLE until Redis is up. */
     assert_int_equal(srv_state_new(&cfg, NULL, NULL, &s, detail, sizeof(detail)), 0);
     assert_false(srv_state_ready(s));
     assert_int_equal(check(s, &t, NULL), SRV_VERDICT_UNAVAILABLE);
