@@ -32,6 +32,8 @@ size_t text_lines_before(const uint8_t *text, size_t pos, unsigned count);
  * Returns true when `pos` sits in code: not after a line comment marker of
  * `lang`, not on a line that continues a block comment ("*" first), and
  * not inside a quoted string opened earlier on the same line.
+ * NOTE: only the current line is read, so multi-line Python docstrings and
+ * block comments without leading '*' count as code.
  */
 bool text_is_code(const uint8_t *text, scan_lang lang, size_t pos);
 /* Returns true when `pos` is in a comment, by the same rules; strings may hold it. */

@@ -1,6 +1,6 @@
 #!/bin/bash
-# jwtguard scan, CI pipeline rules (JG5xx): GitHub Actions, GitLab CI and
 # shellcheck disable=SC2034 # variables are read by run() through eval
+# jwtguard scan, CI pipeline rules (JG5xx): GitHub Actions, GitLab CI and
 # shell scripts that print secrets or put tokens in URLs.
 set -euo pipefail
 source "$(dirname "$0")/../cli/lib.sh"

@@ -1,6 +1,6 @@
 #!/bin/bash
-# jwtguard scan, validation-code rules (JG4xx): every finding of the bad
 # shellcheck disable=SC2034 # variables are read by run() through eval
+# jwtguard scan, validation-code rules (JG4xx): every finding of the bad
 # fixtures by path, line and rule; none in the safe variants.
 set -euo pipefail
 source "$(dirname "$0")/../cli/lib.sh"
