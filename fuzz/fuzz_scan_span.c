@@ -3,11 +3,15 @@
  * Every span found must lie inside the text, start with "eyJ" after a
  * non-base64url byte, consist of base64url parts joined by two or four
  * dots (JWS or JWE), and be found again by jwt_span_at() at its start.
+ * Each span also goes through what the token detector reads from it: its
+ * context and its decoded state, whose "alg" must be printable ASCII.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "scan/jwt_span.h"
+#include "scan/tok_claims.h"
+#include "scan/tok_context.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,6 +39,22 @@ static void check_span(const uint8_t *data, size_t size, const jwt_span *span)
         abort();
 }
 
+static void check_detector_reads(const uint8_t *data, const jwt_span *span)
+{
+    tok_context context;
+    tok_info info;
+
+    tok_read_context(data, span->start, &context);
+    if (strlen(context.key) >= TOK_KEY_MAX)
+        abort();
+    if (!tok_classify(data + span->start, span->len, span->kind, 0, &info))
+        return;
+    for (size_t i = 0; info.alg[i] != '\0'; i++) {
+        if (info.alg[i] < 0x21 || info.alg[i] > 0x7e)
+            abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     jwt_span span;
@@ -44,6 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (span.start < from)
             abort();
         check_span(data, size, &span);
+        check_detector_reads(data, &span);
         from = span.start + span.len;
     }
     return 0;

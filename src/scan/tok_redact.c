@@ -191,7 +191,9 @@ size_t tok_redact_piece(const uint8_t *text, size_t len, size_t from, bool final
             p++;
             continue;
         }
-        if (!write(arg, text + written, m.start - written) || !write_replacement(text, &m, write, arg))
+        if (m.start > written && !write(arg, text + written, m.start - written))
+            return SIZE_MAX;
+        if (!write_replacement(text, &m, write, arg))
             return SIZE_MAX;
         written = m.end;
         p = m.end;
