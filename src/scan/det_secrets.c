@@ -118,9 +118,13 @@ void sec_report_secret(scan_ctx *ctx, const scan_file *f, sec_rule_index rule, s
 
 /* ---- config files ---------------------------------------------------- */
 
-/* Lines a parent block or an ancestor search reads at most, to bound work per match. */
+/*
+ * Bounds on the work per match: the lines of a parent block evaluated, and
+ * the bytes read around a line for its parent keys or its Kubernetes kind.
+ * Parent keys further up are not seen.
+ */
 #define SEC_BLOCK_LINES 512u
-#define SEC_ANCESTOR_BYTES (64u * 1024u)
+#define SEC_ANCESTOR_BYTES (16u * 1024u)
 #define SEC_CONTEXT_MAX 192u
 
 typedef struct sec_line {
@@ -134,6 +138,27 @@ static void read_line(const scan_file *f, size_t pos, sec_line *l)
     l->start = sec_line_start(f->data, f->len, pos);
     l->end = sec_line_end(f->data, f->len, pos);
     l->ok = sec_parse_assign(f->data + l->start, l->end - l->start, &l->a);
+}
+
+/*
+ * Reads the line that ends just before `pos` (which starts a line) into
+ * `l`. Returns false at `floor` or the file start, so a long line before
+ * `pos` costs at most pos - floor bytes.
+ */
+static bool read_prev_line(const scan_file *f, size_t pos, size_t floor, sec_line *l)
+{
+    size_t start = pos - 1;
+
+    if (pos <= floor)
+        return false;
+    while (start > floor && f->data[start - 1] != '\n')
+        start--;
+    if (start == floor && start > 0 && f->data[start - 1] != '\n')
+        return false;
+    l->start = start;
+    l->end = pos - 1;
+    l->ok = sec_parse_assign(f->data + start, l->end - start, &l->a);
+    return true;
 }
 
 static bool blank_or_comment(const scan_file *f, const sec_line *l)
@@ -169,8 +194,7 @@ static void section_context(const scan_file *f, const sec_line *l, char *context
     size_t floor = pos > SEC_ANCESTOR_BYTES ? pos - SEC_ANCESTOR_BYTES : 0;
     sec_line prev;
 
-    while (pos > floor) {
-        read_line(f, pos - 1, &prev);
+    while (read_prev_line(f, pos, floor, &prev)) {
         if (prev.ok && prev.a.opens_block && f->data[prev.start + prev.a.indent] == '[') {
             context_prepend(context, f->data + prev.start + prev.a.key, prev.a.key_len);
             return;
@@ -187,8 +211,7 @@ static void indent_context(const scan_file *f, const sec_line *l, char *context)
     size_t floor = pos > SEC_ANCESTOR_BYTES ? pos - SEC_ANCESTOR_BYTES : 0;
     sec_line prev;
 
-    while (pos > floor && indent > 0) {
-        read_line(f, pos - 1, &prev);
+    while (indent > 0 && read_prev_line(f, pos, floor, &prev)) {
         pos = prev.start;
         if (blank_or_comment(f, &prev) || !prev.ok || prev.a.indent >= indent)
             continue;
@@ -236,20 +259,23 @@ static bool in_kubernetes_secret(const scan_file *f, size_t pos)
 {
     size_t lo = pos > SEC_ANCESTOR_BYTES ? pos - SEC_ANCESTOR_BYTES : 0;
     size_t hi = f->len - pos > SEC_ANCESTOR_BYTES ? pos + SEC_ANCESTOR_BYTES : f->len;
+    sec_line prev;
 
-    for (size_t i = sec_line_start(f->data, f->len, pos); i >= lo;) {
-        if (secret_kind_at(f, i))
-            return true;
-        if (doc_separator_at(f, i) || i == 0)
-            break;
-        i = sec_line_start(f->data, f->len, i - 1);
-    }
-    for (size_t i = sec_line_end(f->data, f->len, pos) + 1; i < hi;) {
+    if (secret_kind_at(f, pos))
+        return true;
+    for (size_t i = pos; read_prev_line(f, i, lo, &prev);) {
+        i = prev.start;
         if (secret_kind_at(f, i))
             return true;
         if (doc_separator_at(f, i))
             break;
-        i = sec_line_end(f->data, f->len, i) + 1;
+    }
+    for (size_t i = sec_line_end(f->data, hi, pos) + 1; i < hi;) {
+        if (secret_kind_at(f, i))
+            return true;
+        if (doc_separator_at(f, i))
+            break;
+        i = sec_line_end(f->data, hi, i) + 1;
     }
     return false;
 }
