@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "token.h"
 #include "server/state.h"
 
 /* Default lifetime of a revocation entry, which must cover the longest token lifetime. */
@@ -22,13 +23,15 @@ struct revoke_ctx {
     const char *prefix;
     const char *jti;
     const char *sub;
+    const char *token_file;
+    char *token_jti; /* owned copy of the jti read from --token-file */
     int64_t before;
     int64_t expires;
     int64_t ttl;
     bool have_before, have_expires, have_ttl;
 };
 
-/* Days from 1970-01-01 to a civil date (proleptic Gregorian), after H. Hinnant's days_from_civil. */
+/* Returns the days from 1970-01-01 to a proleptic Gregorian date, counting in 400-year eras of 146097 days. */
 static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
 {
     int64_t era, yoe, doy, doe;
@@ -128,6 +131,10 @@ static const struct opt_row revoke_rows[] = {
     {"ttl", OPT_VALUE, "SECONDS",
      "keep the entry this long: from now for --jti, from --before for --sub (default 86400)",
      set_ttl, 0},
+    {"token-file", OPT_VALUE, "FILE",
+     "revoke this token by its jti, until its exp unless --ttl or --expires is given; "
+     "'-' reads standard input. The token is decoded, not verified",
+     NULL, offsetof(struct revoke_ctx, token_file)},
     {"prefix", OPT_VALUE, "P", "Redis key prefix, as in the service's policy (default jwtguard)",
      NULL, offsetof(struct revoke_ctx, prefix)},
 };
@@ -135,7 +142,7 @@ static const struct opt_row revoke_rows[] = {
 static const struct opt_spec revoke_spec = {
     "revoke",
     "--redis URL (--jti ID [--expires TIME|--ttl SECONDS] | --sub SUB [--before TIME] "
-    "[--ttl SECONDS]) [--prefix P]",
+    "[--ttl SECONDS] | --token-file FILE) [--prefix P]",
     "Revoke tokens for every `jwtguard serve --redis` instance that shares this Redis.\n"
     "Running instances apply it when the pub/sub message arrives, on cache hits too.\n"
     "TIME is Unix seconds or ISO 8601 UTC (2026-01-01T00:00:00Z). A token without\n"
@@ -173,6 +180,63 @@ static bool check_values(const struct revoke_ctx *ctx)
     return true;
 }
 
+/* Reads a token from a file, or from standard input for "-", dropping one trailing "\n" as verify does. */
+static bool read_token(const char *path, char **out, size_t *out_len)
+{
+    if (strcmp(path, "-") == 0)
+        return token_read(NULL, out, out_len);
+    if (!cli_read_file(path, CLI_MAX_TOKEN_INPUT_BYTES, "give a file with one compact JWT", out,
+                       out_len))
+        return false;
+    if (*out_len > 0 && (*out)[*out_len - 1] == '\n')
+        (*out)[--*out_len] = '\0';
+    return true;
+}
+
+/* Reads the token's jti into --jti and its exp into --expires, unless an expiry option was given. */
+static bool read_token_file(struct revoke_ctx *ctx)
+{
+    char *token = NULL;
+    size_t token_len = 0, jti_len = 0;
+    jwg_result *r = NULL;
+    const char *jti = NULL;
+    int64_t exp;
+    bool ok = false;
+
+    if (ctx->jti != NULL || ctx->sub != NULL) {
+        cli_error("give only one of --token-file, --jti and --sub",
+                  ctx->jti != NULL ? "--jti" : "--sub", "drop --jti and --sub, or drop --token-file");
+        return false;
+    }
+    if (!read_token(ctx->token_file, &token, &token_len))
+        return false;
+    if (jwg_decode_unverified(token, token_len, &r) != JWG_OK) {
+        cli_error_detail("token cannot be decoded", ctx->token_file,
+                         "give a file with one compact JWT", r != NULL ? jwg_result_detail(r) : "");
+        goto out;
+    }
+    if (jwg_result_string(r, JWG_PART_CLAIMS, "jti", &jti, &jti_len) != JWG_OK) {
+        cli_error("token has no jti claim", ctx->token_file,
+                  "revoke its subject with --sub, which every token carries");
+        goto out;
+    }
+    if (!ctx->have_expires && !ctx->have_ttl &&
+        jwg_result_int(r, JWG_PART_CLAIMS, "exp", &exp) == JWG_OK) {
+        ctx->expires = exp;
+        ctx->have_expires = true;
+    }
+    ctx->token_jti = strdup(jti);
+    ctx->jti = ctx->token_jti;
+    ok = ctx->jti != NULL;
+    if (!ok)
+        cli_error("out of memory", "--token-file", "free memory and retry");
+
+out:
+    jwg_result_free(r);
+    cli_buf_free(token, token_len);
+    return ok;
+}
+
 /* Checks the combination of options and fills in the defaults, or prints the error and returns false. */
 static bool check_options(struct revoke_ctx *ctx, int64_t now)
 {
@@ -182,6 +246,8 @@ static bool check_options(struct revoke_ctx *ctx, int64_t now)
         cli_error("missing Redis URL", "--redis", "give --redis URL or set JWTGUARD_REDIS_URL");
         return false;
     }
+    if (ctx->token_file != NULL && !read_token_file(ctx))
+        return false;
     if ((ctx->jti == NULL) == (ctx->sub == NULL)) {
         cli_error("give exactly one of --jti and --sub", ctx->jti != NULL ? "--jti, --sub" : NULL,
                   "revoke one token by --jti, or a subject's tokens by --sub");
@@ -247,13 +313,19 @@ int cli_cmd_revoke(int argc, char **argv)
     default:
         break;
     }
-    if (!check_options(&ctx, now))
+    if (!check_options(&ctx, now)) {
+        free(ctx.token_jti);
         return CLI_EXIT_USAGE;
+    }
 
     expires_at = entry_expiry(&ctx, now);
     if (expires_at <= now) {
-        cli_error("revocation would already have expired", ctx.have_expires ? "--expires" : "--ttl",
-                  "give an expiry in the future; tokens that expired need no revocation");
+        cli_error("revocation would already have expired",
+                  ctx.token_file != NULL && ctx.have_expires ? "exp of --token-file"
+                  : ctx.have_expires                        ? "--expires"
+                                                            : "--ttl",
+                  "give an expiry in the future, because tokens that expired need no revocation");
+        free(ctx.token_jti);
         return CLI_EXIT_USAGE;
     }
     if (ctx.jti != NULL)
@@ -261,11 +333,13 @@ int cli_cmd_revoke(int argc, char **argv)
     else
         rc = srv_revoke_sub_before(ctx.redis_url, ctx.prefix, ctx.sub, ctx.before, expires_at,
                                    detail, sizeof(detail));
+    if (rc == 0)
+        print_done(&ctx, expires_at);
+    free(ctx.token_jti);
     if (rc != 0) {
         cli_error_detail("revocation failed", ctx.jti != NULL ? "--jti" : "--sub",
                          "check the Redis URL and that Redis is running", detail);
         return CLI_EXIT_USAGE;
     }
-    print_done(&ctx, expires_at);
     return CLI_EXIT_OK;
 }

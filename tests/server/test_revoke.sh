@@ -40,6 +40,12 @@ assert "jti key expiry" [ "$(rcli EXPIRETIME jwtguard:revoked:jti:id-1)" = "$((T
 assert "sub key value" [ "$(rcli GET jwtguard:revoked:sub:alice)" = "$((T - 100)) $((T + 3500))" ]
 assert "sub key expiry" [ "$(rcli EXPIRETIME jwtguard:revoked:sub:alice)" = "$((T + 3500))" ]
 
+# An ISO 8601 cut-off is the same instant as its Unix seconds.
+check "$R --sub frank --before 2026-01-01T00:00:00Z --ttl 31536000" 0 "issued before 2026-01-01T00:00:00Z" \
+    "ISO 8601 cut-off"
+assert "ISO 8601 cut-off stored as Unix seconds" \
+    [ "$(rcli GET jwtguard:revoked:sub:frank)" = "1767225600 1798761600" ]
+
 # A second revocation with an earlier cut-off and expiry keeps the wider entry.
 check "$R --sub alice --before $((T - 1000)) --ttl 3600" 0 "revoked sub" "narrower sub revocation"
 assert "sub key kept the later cut-off" \
@@ -67,6 +73,31 @@ sleep 0.3
 kill "$SUB" 2> /dev/null || true
 wait "$SUB" 2> /dev/null || true
 assert "message published" grep -qx "j 0 $((T + 900)) id 5" "$WORK/messages"
+
+# --token-file takes the jti and exp of a token, decoded without verification.
+payload_claim() {
+    local p
+    p=$(printf '%s' "$1" | cut -d. -f2 | tr '_-' '/+')
+    while [ $((${#p} % 4)) -ne 0 ]; do p="$p="; done
+    printf '%s' "$p" | base64 -d | jq -r ".$2"
+}
+TOK=$("$JWTGUARD" sign --hmac-secret-file "$HMAC" --alg HS256 --ttl 900 --now "$T" --sub dave)
+JTI=$(payload_claim "$TOK" jti)
+printf '%s\n' "$TOK" > "$WORK/tok"
+"$JWTGUARD" sign --hmac-secret-file "$HMAC" --alg HS256 --ttl 900 --now $((T - 2000)) > "$WORK/old"
+tok '{"alg":"HS256"}' '{"sub":"erin"}' > "$WORK/nojti"
+printf 'not a token' > "$WORK/garbage"
+
+check_table <<EOF_TABLE
+$R --token-file \$WORK/tok             | 0 | revoked jti "$JTI" until                    | revoke a token by its file
+$R --token-file \$WORK/tok --jti x     | 2 | give only one of --token-file, --jti and --sub (--jti) | two ways to name the token
+$R --token-file \$WORK/old             | 2 | revocation would already have expired (exp of --token-file) | token already expired
+$R --token-file \$WORK/nojti           | 2 | token has no jti claim                      | nothing to key the revocation on
+$R --token-file \$WORK/garbage         | 2 | token cannot be decoded                     | not a JWT
+$R --token-file \$WORK/missing         | 2 | cannot open file: No such file or directory | file not found
+EOF_TABLE
+assert "token-file key expires at the token's exp" \
+    [ "$(rcli GET "jwtguard:revoked:jti:$JTI")" = "0 $((T + 900))" ]
 
 # The password never appears in what the command prints.
 check "revoke --redis redis://:$REDIS_PASSWORD@127.0.0.1:1 --jti x" 2 "127.0.0.1:1" "unreachable with a password"
