@@ -7,6 +7,9 @@
  * under the link's path; links that leave the root and links to folders are
  * skipped, so a walk neither escapes the root nor loops.
  */
+/* realpath() is an X/Open function, beyond the POSIX.1-2008 base the build selects. */
+#define _XOPEN_SOURCE 700
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
