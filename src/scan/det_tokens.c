@@ -105,8 +105,6 @@ static tok_rule_index pick_rule(const scan_file *f, const tok_context *c, const 
         return TOK_JG104;
     if (lang_is_code(f->lang))
         return TOK_JG105;
-    if (c->bearer)
-        return TOK_JG102;
     return TOK_JG108;
 }
 

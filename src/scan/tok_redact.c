@@ -254,19 +254,29 @@ static void compact(tok_redactor *r)
     r->context = r->context < keep ? r->context : keep;
 }
 
-/* Writes every complete line, then a piece of an over-long line when the buffer is full. */
+/* Returns the offset just past the last '\n' in buf[from, len), or 0 when there is none. */
+static size_t after_last_newline(const uint8_t *buf, size_t from, size_t len)
+{
+    for (size_t i = len; i > from; i--) {
+        if (buf[i - 1] == '\n')
+            return i;
+    }
+    return 0;
+}
+
+/*
+ * Writes every complete line, then a piece of an over-long line when the
+ * buffer is full. The complete lines go through tok_redact_piece() at once:
+ * no match contains a '\n' and every look-back stops at one, so the output
+ * equals that of redacting each line alone (fuzz_scan_redact checks it).
+ */
 static void drain(tok_redactor *r)
 {
-    while (!r->failed && r->newline_from < r->len) {
-        const uint8_t *nl = memchr(r->buf + r->newline_from, '\n', r->len - r->newline_from);
+    size_t end = after_last_newline(r->buf, r->newline_from, r->len);
 
-        if (nl == NULL) {
-            r->newline_from = r->len;
-            break;
-        }
-        r->newline_from = (size_t)(nl - r->buf) + 1;
-        redact_until(r, r->newline_from, true);
-    }
+    r->newline_from = r->len;
+    if (end > r->start)
+        redact_until(r, end, true);
     if (!r->failed && r->len == r->cap)
         redact_until(r, r->len, false);
     compact(r);
