@@ -65,7 +65,7 @@ const scan_rule tok_rules[TOK_RULE_COUNT] = {
      SCAN_SEV_MEDIUM, "6.5", "CWE-200"},
 };
 
-/* Longest standard base64 run decoded for a token encoded again: a maximal token, encoded. */
+/* Maximum standard base64 run decoded for a token encoded again: JWT_SPAN_MAX_LEN bytes, encoded. */
 #define B64_RUN_MAX (JWT_SPAN_MAX_LEN / 3u * 4u + 8u)
 
 /* Size of a finding message. */
@@ -201,8 +201,9 @@ static void describe(const tok_context *c, const tok_info *info, const char *pre
 }
 
 /*
- * Reports `token` found at [offset, offset + len) of `f`; `encoded` when it
- * was read from a second base64 layer, which is then the reported region.
+ * Reports `token` found at [offset, offset + len) of `f`. When `encoded`,
+ * the token was decoded from a second base64 layer, and that layer is the
+ * reported region.
  */
 static void report_token(scan_ctx *ctx, const scan_file *f, size_t offset, size_t len,
                          const uint8_t *token, size_t token_len, jwt_span_kind kind, bool encoded)
@@ -269,7 +270,11 @@ static bool decode_b64_std(const uint8_t *text, size_t start, size_t end, uint8_
     for (size_t i = 0; i < n; i++) {
         uint8_t c = text[start + i];
 
-        url[i] = c == '+' ? '-' : c == '/' ? '_' : (char)c;
+        if (c == '+')
+            c = '-';
+        else if (c == '/')
+            c = '_';
+        url[i] = (char)c;
     }
     ok = jwg_b64url_decode(url, n, out, end - start, out_len) == JWG_OK;
     free(url);

@@ -51,11 +51,11 @@ bool jwt_span_next(const uint8_t *text, size_t len, size_t from, jwt_span *out);
 
 /*
  * Given that a token's header starts at `start` (the "eyJ"), returns its
- * span, or false when the bytes there are not a token: a bad left boundary
- * (a base64url character, a '.' after one, or a '+' or '/' inside a longer
- * standard base64 run), a part shorter than its minimum or of a length no base64url text
- * has (1 mod 4), four or more than five parts, or a span over
- * JWT_SPAN_MAX_LEN bytes.
+ * span, or false when the bytes there are not a token. These are rejected:
+ * a bad left boundary (a base64url character, a '.' after one, or a '+' or
+ * '/' inside a longer standard base64 run), a part shorter than its minimum
+ * or of a length no base64url text has (1 mod 4), four or more than five
+ * parts, and a span over JWT_SPAN_MAX_LEN bytes.
  */
 bool jwt_span_at(const uint8_t *text, size_t len, size_t start, jwt_span *out);
 

@@ -9,7 +9,7 @@
 #include "jwtguard/jwtguard.h"
 #include "scan/tok_claims.h"
 
-/* Largest JWE header decoded to check "enc"; real ones are under 1 KiB even with an "epk". */
+/* Maximum JWE header decoded to check "enc", with room for an "epk" or "jwk" member; a larger header is not read. */
 #define JWE_HEADER_MAX 4096u
 
 /* JSON nodes for a JWE header; a header with more members is read as not a token. */

@@ -12,7 +12,7 @@
 
 #include "scan/tok_context.h"
 
-/* Longest key name read back; longer runs are not a key. */
+/* Maximum length of a key name read back; a longer run is cut to its last KEY_SCAN_MAX bytes. */
 #define KEY_SCAN_MAX 64u
 
 static bool is_key_char(uint8_t c)

@@ -26,7 +26,7 @@ typedef enum tok_where {
 typedef struct tok_context {
     tok_where where;
     bool bearer;            /* "Bearer " (any case) right before the token */
-    char key[TOK_KEY_MAX];  /* parameter, field or key name: [A-Za-z0-9_.:-] only, cut */
+    char key[TOK_KEY_MAX];  /* parameter, field or key name: [A-Za-z0-9_.-] only, cut */
 } tok_context;
 
 /* Reads the context of a token that starts at `start` in `text`. */

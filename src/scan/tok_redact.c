@@ -24,7 +24,7 @@ typedef struct redact_match {
 
 static const bool trigger_byte[256] = {['e'] = true, ['b'] = true, ['B'] = true, ['='] = true};
 
-/* URL parameters whose value is a credential (RFC 6750 2.3, OpenID Connect Core 3.2.2.5). */
+/* URL parameters whose value is a credential: RFC 6750 2.3, and OpenID Connect implicit-flow redirects. */
 static const char *const token_params[] = {"access_token", "id_token", "refresh_token"};
 
 void tok_fingerprint(const uint8_t *value, size_t len, char out[TOK_FINGERPRINT_SIZE])

@@ -73,8 +73,8 @@ bool tok_redactor_init(tok_redactor *r, size_t piece, tok_redact_write_fn write,
 
 /*
  * Redacts the next `len` bytes of input. Every complete line is written
- * before it returns, so a caller that flushes after each call never holds a
- * line back while it waits for input. Returns false after a write error.
+ * before it returns, so a caller that flushes after each call never delays
+ * a line while it waits for input. Returns false after a write error.
  */
 bool tok_redactor_feed(tok_redactor *r, const uint8_t *data, size_t len);
 

@@ -9,7 +9,7 @@ FIX="$SRC/tests/scan/fixtures/redact"
 
 # Tokens in quotes, JSON with escaped slashes, URL queries and fragments,
 # CRLF line ends, adjacent tokens, punctuation and an input without a final
-# newline; the expected file was checked by hand.
+# newline. The expected file was checked by hand.
 "$JWTGUARD" redact < "$FIX/odd.log" > "$WORK/odd.out"
 assert "odd places: byte-exact expected output" cmp -s "$WORK/odd.out" "$FIX/odd.expected"
 assert "odd places: no signature left" test "$(grep -c 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c' "$WORK/odd.out")" = 1
