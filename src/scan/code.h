@@ -66,7 +66,7 @@ typedef struct code_group {
 #define CODE_CALL_PATTERNS 31u
 #define CODE_KEY_PATTERNS 3u
 #define CODE_LEAK_PATTERNS 8u
-#define CODE_CI_PATTERNS 6u
+#define CODE_CI_PATTERNS 9u
 
 extern const scan_pattern code_call_patterns[CODE_CALL_PATTERNS];
 extern const scan_pattern code_key_patterns[CODE_KEY_PATTERNS];

@@ -149,6 +149,10 @@ void code_ci_env_dump(const code_site *s)
         return;
     command = (text_span){s->end, command_end(s->text, s->len, s->end, &printed)};
     next = text_skip_space(s->text, command.b, s->end);
+
+    /* `env | sort` still prints the environment; only a file takes it away. */
+    if (command.b < s->len && s->text[command.b] == '|')
+        printed = true;
     if (!printed || (next < command.b && s->text[next] == '='))
         return;
 

@@ -4,6 +4,8 @@
  */
 #include <string.h>
 
+#include <hs/hs.h>
+
 #include "scan/code_checks.h"
 
 #define JS SCAN_LANG_BIT(SCAN_LANG_JS)
@@ -77,27 +79,40 @@
     X("\\b(?:error_log|var_dump|print_r)\\s*\\(", PHP, code_token_logged)                          \
     X("\\bputs\\b", RUBY, code_token_logged)
 
-#define CI_MATCHERS(X)                                                                             \
+/*
+ * The start of a shell command: a line's start (after YAML "- " and "run:"
+ * or "script:") or a ';', '&' or '|' (HS_FLAG_MULTILINE). The word env is
+ * common in logs ("env=prod"), and a pattern with env after this prefix
+ * scanned such a log at about 2.7 GB/s alone. So env is matched only after
+ * "run:", "script:" or a YAML "- ", where it is rare.
+ */
+#define COMMAND_START "(?:^[ \\t-]*(?:(?:run|script):[ \\t]*)?|[;&|][ \\t]*)"
+
+#define CI_MATCHERS(X, XM)                                                                         \
     X("\\b(?:echo|printf)\\b", CI_LANGS, code_ci_echo)                                             \
-    X("\\b(?:printenv|env)\\b", CI_LANGS, code_ci_env_dump)                                        \
-    X("\\bcat\\b", CI_LANGS, code_ci_cat)                                                          \
+    X("\\bprintenv\\b", CI_LANGS, code_ci_env_dump)                                                \
+    X("(?:run|script):[ \\t]*env\\b", CI_LANGS, code_ci_env_dump)                                  \
+    XM("^[ \\t]*-[ \\t]+env\\b", CI_LANGS, code_ci_env_dump)                                       \
+    XM(COMMAND_START "cat\\b", CI_LANGS, code_ci_cat)                                              \
     X("\\bcurl\\b", CI_LANGS, code_ci_curl)                                                        \
     X("[?&](?:access_token|id_token|token|jwt|auth|api_key|apikey|key|private_token)=\\$",         \
       CI_LANGS, code_ci_token_url)                                                                 \
-    X("\\bset\\s+(?:-[a-zA-Z]*x|-o\\s+xtrace)", CI_LANGS, code_ci_xtrace)
+    X("\\bset -[a-zA-Z]*x", CI_LANGS, code_ci_xtrace)                                              \
+    X("\\bset -o xtrace", CI_LANGS, code_ci_xtrace)
 #define AS_PATTERN(expr, langs, check) {expr, 0},
+#define AS_PATTERN_MULTILINE(expr, langs, check) {expr, HS_FLAG_MULTILINE},
 #define AS_MATCHER(expr, langs, check) {langs, check},
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 const scan_pattern code_call_patterns[] = {CALL_MATCHERS(AS_PATTERN)};
 const scan_pattern code_key_patterns[] = {KEY_MATCHERS(AS_PATTERN)};
 const scan_pattern code_leak_patterns[] = {LEAK_MATCHERS(AS_PATTERN)};
-const scan_pattern code_ci_patterns[] = {CI_MATCHERS(AS_PATTERN)};
+const scan_pattern code_ci_patterns[] = {CI_MATCHERS(AS_PATTERN, AS_PATTERN_MULTILINE)};
 
 static const code_matcher call_matchers[] = {CALL_MATCHERS(AS_MATCHER)};
 static const code_matcher key_matchers[] = {KEY_MATCHERS(AS_MATCHER)};
 static const code_matcher leak_matchers[] = {LEAK_MATCHERS(AS_MATCHER)};
-static const code_matcher ci_matchers[] = {CI_MATCHERS(AS_MATCHER)};
+static const code_matcher ci_matchers[] = {CI_MATCHERS(AS_MATCHER, AS_MATCHER)};
 
 _Static_assert(COUNT(call_matchers) == CODE_CALL_PATTERNS, "CODE_CALL_PATTERNS is stale");
 _Static_assert(COUNT(key_matchers) == CODE_KEY_PATTERNS, "CODE_KEY_PATTERNS is stale");
@@ -217,8 +232,7 @@ bool code_mentions_exp(const code_site *s, const code_call *call, unsigned lines
            text_has(s->text, before, "ExpiresAt:") ||
            text_find_word(s->text, call->args, "exp") != TEXT_NOT_FOUND ||
            text_has(s->text, call->args, "expiresIn") ||
-           text_has(s->text, call->args, "ExpiresAt") ||
-           text_has(s->text, call->args, "xpiration");
+           text_has(s->text, call->args, "ExpiresAt") || text_has(s->text, call->args, "xpiration");
 }
 
 bool code_alg_from_token(const code_site *s, const code_call *call)

@@ -443,6 +443,12 @@ static const code_case cases[] = {
     {SH, 0, "#!/bin/sh\necho \"secret is $JWT_SECRET\"\n", "JG501", 2, -2},
     /* printenv alone dumps the environment */
     {YML, CI, "script:\n  - printenv\n", "JG501", 2, -2},
+    /* env alone after run: dumps the environment */
+    {YML, CI, "steps:\n  - run: env\n", "JG501", 2, -2},
+    /* env as a YAML list item of a GitLab script */
+    {YML, CI, "script:\n  - env | sort\n", "JG501", 2, -2},
+    /* env running a command with a variable set prints nothing */
+    {YML, CI, "script:\n  - env NODE_ENV=test npm test\n", NULL, 0, -2},
     /* the env: key of a workflow is clean */
     {YML, CI, "env:\n  NODE_ENV: production\n", NULL, 0, -2},
     /* cat of a token file */
@@ -469,6 +475,9 @@ static const code_case cases[] = {
     /* tracing a step that expands a secret */
     {YML, CI, "  - run: |\n      set -ex\n      deploy --token \"${{ secrets.DEPLOY }}\"\n",
      "JG504", 2, -2},
+    /* set -o xtrace in a script that then expands a secret */
+    {SH, 0, "set -o xtrace\ncurl -sf -H \"Authorization: Bearer $API_TOKEN\" https://x\n", "JG504",
+     1, -2},
     /* tracing switched off before the secret is clean */
     {SH, 0, "set -x\nmake build\nset +x\ndeploy --token \"$DEPLOY_TOKEN\"\n", NULL, 0, -2},
 };
