@@ -1,5 +1,7 @@
 # Front end for the CMake build. `make check` is what CI runs.
 BUILD_DIR ?= build
+# Seconds of the gateway memory soak in `make bench`; 0 skips it.
+SOAK_SECONDS ?= 600
 CC := clang
 CMAKE_FLAGS ?= -DJWG_WERROR=ON
 JOBS ?= 2
@@ -27,6 +29,7 @@ bench: deps build
 	$(BUILD_DIR)/bench_alloc
 	$(BUILD_DIR)/bench_json
 	JWTGUARD=$(BUILD_DIR)/jwtguard bash bench/bench_scan_redact.sh
+	BUILD_DIR=$(BUILD_DIR) JWTGUARD=$(BUILD_DIR)/jwtguard bash bench/bench_server.sh $(SOAK_SECONDS)
 
 install:
 	cmake --install $(BUILD_DIR)

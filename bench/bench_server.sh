@@ -1,0 +1,274 @@
+#!/bin/bash
+# Benchmark of jwtguard serve behind nginx auth_request, against the same
+# nginx asking a static 200 responder, in one run (docs/BENCHMARKS.md,
+# "Gateway"). Everything listens on free loopback ports and is stopped at
+# exit.
+#
+# Usage: bench/bench_server.sh [SOAK_SECONDS]
+#   SOAK_SECONDS  length of the memory soak with distinct tokens (default 600; 0 skips it)
+# Environment: JWTGUARD (the command), BUILD_DIR (for bench_verify and
+# bench_server_tokens; default build), DURATION (seconds per wrk run,
+# default 10), CONNECTIONS (wrk connections at peak, default 64).
+#
+# Setup: nginx with one worker in front (its protected location serves
+# empty_gif, because a `return` would skip auth_request), upstream
+# keep-alive to the auth service; the static responder is a second nginx
+# with one worker answering `return 200`; jwtguard serve with its default
+# threads logs every decision to a file. wrk, nginx and the auth service
+# share the machine's CPUs.
+set -euo pipefail
+
+SOAK=${1:-600}
+BUILD_DIR=${BUILD_DIR:-build}
+JWTGUARD=${JWTGUARD:-$BUILD_DIR/jwtguard}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+case "$JWTGUARD" in /*) ;; *) JWTGUARD="$PWD/$JWTGUARD" ;; esac
+case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$PWD/$BUILD_DIR" ;; esac
+PY=/usr/bin/python3
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+cd "$WORK"
+
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_http() {
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null "$1" && return 0
+        sleep 0.1
+    done
+    echo "bench_server: error: $1 never answered" >&2
+    exit 1
+}
+
+# ---- keys, tokens, policies ----------------------------------------------------
+cmake --build "$BUILD_DIR" --target bench_server_tokens bench_verify > /dev/null
+head -c 32 /dev/urandom > hs.key && chmod 600 hs.key
+"$JWTGUARD" keygen --alg ES256 --kid ec1 --out-private ec.key --out-jwks ec.jwks 2> /dev/null
+TOKENS="$BUILD_DIR/bench_server_tokens"
+"$TOKENS" HS256 hs.key 1 https://hs.test api://orders orders:read > hs-one.txt
+"$TOKENS" ES256 ec.key 1 https://ec.test api://orders orders:read > ec-one.txt
+"$TOKENS" HS256 hs.key 20000 https://hs.test api://orders orders:read > hs-many.txt
+"$TOKENS" ES256 ec.key 20000 https://ec.test api://orders orders:read > ec-many.txt
+
+write_policy() { # FILE CACHE_ENTRIES
+    cat > "$1" <<EOF_POLICY
+version: 1
+environment: bench
+service: orders
+issuers:
+  - issuer: https://hs.test
+    audiences: [api://orders]
+    algorithms: [HS256]
+    keys:
+      - hmac_secret_file: hs.key
+        alg: HS256
+  - issuer: https://ec.test
+    audiences: [api://orders]
+    algorithms: [ES256]
+    keys:
+      - file: ec.jwks
+        format: jwks
+routes:
+  - method: GET
+    path_prefix: /orders
+    scope_any_of: [orders:read]
+identity_headers:
+  sub: X-User-Id
+gateway:
+  client_address_header: X-Real-IP
+  cache:
+    max_entries: $2
+EOF_POLICY
+}
+write_policy cached.yaml 100000
+write_policy uncached.yaml 0
+
+# ---- servers --------------------------------------------------------------------
+AUTH_PORT=$(free_port)
+STATIC_PORT=$(free_port)
+FRONT_PORT=$(free_port)
+BASE_PORT=$(free_port)
+
+start_jwtguard() { # POLICY
+    "$JWTGUARD" serve --policy "$1" --listen "127.0.0.1:$AUTH_PORT" --log "$WORK/serve.log" 2> serve.err &
+    JWT_PID=$!
+    PIDS+=("$JWT_PID")
+    wait_http "http://127.0.0.1:$AUTH_PORT/healthz"
+}
+
+stop_jwtguard() {
+    kill "$JWT_PID"
+    wait "$JWT_PID" 2>/dev/null || true
+}
+
+nginx_conf() { # DIR BODY
+    mkdir -p "$1/tmp"
+    cat > "$1/nginx.conf" <<EOF_CONF
+worker_processes 1;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $1/tmp/body;
+    proxy_temp_path $1/tmp/proxy;
+    fastcgi_temp_path $1/tmp/fastcgi;
+    uwsgi_temp_path $1/tmp/uwsgi;
+    scgi_temp_path $1/tmp/scgi;
+$2
+}
+EOF_CONF
+    nginx -p "$1" -c "$1/nginx.conf" -e "$1/error.log" -g "daemon off; pid $1/nginx.pid;" &
+    PIDS+=($!)
+}
+
+# One front server per auth service: jwtguard on FRONT_PORT, the static responder on BASE_PORT.
+front_server() { # PORT UPSTREAM
+    cat <<EOF_SERVER
+    server {
+        listen 127.0.0.1:$1;
+        location = /_auth {
+            internal;
+            proxy_pass http://$2/auth/nginx;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+            proxy_set_header X-Original-URI \$request_uri;
+            proxy_set_header X-Original-Method \$request_method;
+            proxy_set_header X-Real-IP \$remote_addr;
+        }
+        location / {
+            auth_request /_auth;
+            auth_request_set \$user \$upstream_http_x_user_id;
+            add_header X-User-Id \$user;
+            empty_gif;
+        }
+    }
+EOF_SERVER
+}
+
+nginx_conf "$WORK/static" "    server { listen 127.0.0.1:$STATIC_PORT; location / { return 200; } }"
+nginx_conf "$WORK/front" "    upstream jwtguard { server 127.0.0.1:$AUTH_PORT; keepalive 64; }
+    upstream static { server 127.0.0.1:$STATIC_PORT; keepalive 64; }
+$(front_server "$FRONT_PORT" jwtguard)
+$(front_server "$BASE_PORT" static)"
+start_jwtguard cached.yaml
+wait_http "http://127.0.0.1:$BASE_PORT/"
+wait_http "http://127.0.0.1:$FRONT_PORT/"
+
+# ---- measurements -----------------------------------------------------------------
+cat > cycle.lua <<'EOF_LUA'
+-- Sends each request with the next token of the file named by TOKENS; each wrk thread starts at a random line.
+local tokens = {}
+for line in io.lines(os.getenv("TOKENS_FILE")) do tokens[#tokens + 1] = line end
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+local i = math.random(#tokens)
+request = function()
+    i = i % #tokens + 1
+    return wrk.format("GET", "/orders/1", {["Authorization"] = "Bearer " .. tokens[i]})
+end
+EOF_LUA
+
+# Runs wrk: PORT CONNECTIONS TOKEN_FILE [distinct]; sets RPS, P50, P99 (ms) and REQUESTS.
+run_wrk() {
+    local port=$1 conns=$2 file=$3 mode=${4:-same} out threads=2
+    [ "$conns" -lt 2 ] && threads=1
+    if [ "$mode" = distinct ]; then
+        out=$(TOKENS_FILE="$file" wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency -s cycle.lua "http://127.0.0.1:$port/orders/1")
+    else
+        out=$(wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency -H "Authorization: Bearer $(cat "$file")" \
+            "http://127.0.0.1:$port/orders/1")
+    fi
+    if grep -q 'Non-2xx' <<< "$out"; then
+        echo "bench_server: error: wrk saw non-2xx answers:" >&2
+        echo "$out" >&2
+        exit 1
+    fi
+    RPS=$(awk '/^Requests\/sec/ { print int($2) }' <<< "$out")
+    REQUESTS=$(awk '/requests in/ { print $1 }' <<< "$out")
+    P50=$(awk '$1 == "50%" { print $2 }' <<< "$out")
+    P99=$(awk '$1 == "99%" { print $2 }' <<< "$out")
+}
+
+# CPU time of the jwtguard process in clock ticks (utime + stime, proc(5)).
+cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$JWT_PID/stat"
+}
+
+echo "# jwtguard serve behind nginx auth_request"
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); nginx $(nginx -v 2>&1 | cut -d/ -f2); wrk ${DURATION}s per run"
+echo
+echo "| tokens | auth service | connections | req/s | p50 | p99 | ratio to static |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+for alg in hs ec; do
+    name=$([ $alg = hs ] && echo HS256 || echo ES256)
+    run_wrk "$BASE_PORT" "$CONNECTIONS" "$alg-one.txt"
+    STATIC_RPS=$RPS
+    echo "| $name repeated | static 200 | $CONNECTIONS | $RPS | $P50 | $P99 | 1.00 |"
+    run_wrk "$FRONT_PORT" "$CONNECTIONS" "$alg-one.txt"
+    JWT_RPS=$RPS
+    echo "| $name repeated | jwtguard | $CONNECTIONS | $RPS | $P50 | $P99 | $(awk -v a="$RPS" -v b="$STATIC_RPS" 'BEGIN { printf "%.2f", a / b }') |"
+done
+
+# Half of peak: the connection count whose jwtguard throughput is closest to half of its peak.
+HALF_C=1
+BEST=-1
+for c in 1 2 4 8; do
+    run_wrk "$FRONT_PORT" "$c" hs-one.txt
+    GAP=$((RPS - JWT_RPS / 2))
+    GAP=${GAP#-}
+    if [ "$BEST" -lt 0 ] || [ "$GAP" -lt "$BEST" ]; then
+        BEST=$GAP
+        HALF_C=$c
+    fi
+done
+run_wrk "$BASE_PORT" "$HALF_C" hs-one.txt
+echo "| HS256 repeated, about half of peak | static 200 | $HALF_C | $RPS | $P50 | $P99 | |"
+STATIC_P99=$P99
+run_wrk "$FRONT_PORT" "$HALF_C" hs-one.txt
+echo "| HS256 repeated, about half of peak | jwtguard | $HALF_C | $RPS | $P50 | $P99 | p99 added: $(awk -v a="$P99" -v b="$STATIC_P99" 'function ms(x) { if (x ~ /us$/) return x / 1000; if (x ~ /ms$/) return x + 0; return x * 1000 } BEGIN { printf "%.3f ms", ms(a) - ms(b) }') |"
+
+# Distinct tokens with the cache off: every request verifies a signature.
+stop_jwtguard
+start_jwtguard uncached.yaml
+echo
+echo "| distinct tokens, cache off | req/s | jwtguard CPU per request | raw OpenSSL verify (bench_verify) | difference |"
+echo "|---|---:|---:|---:|---:|"
+TICK=$(getconf CLK_TCK)
+for alg in hs ec; do
+    name=$([ $alg = hs ] && echo HS256 || echo ES256)
+    RAW=$("$BUILD_DIR/bench_verify" --only "$name" | awk -F'|' -v a="$name" '$2 ~ a { gsub(/ /, "", $4); print $4 }')
+    before=$(cpu_ticks)
+    run_wrk "$FRONT_PORT" "$CONNECTIONS" "$alg-many.txt" distinct
+    after=$(cpu_ticks)
+    PER=$(awk -v t=$((after - before)) -v hz="$TICK" -v n="$REQUESTS" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')
+    echo "| $name | $RPS | $PER us | $RAW us | $(awk -v a="$PER" -v b="$RAW" 'BEGIN { printf "%+.1f us", a - b }') |"
+done
+
+# Memory soak: distinct tokens with the cache on, RSS every 10 s.
+if [ "$SOAK" -gt 0 ]; then
+    stop_jwtguard
+    start_jwtguard cached.yaml
+    "$TOKENS" HS256 hs.key 200000 https://hs.test api://orders orders:read > soak.txt
+    echo
+    echo "memory soak: ${SOAK}s of distinct HS256 tokens (200000 cycling, cache max_entries 100000), RSS of jwtguard in KiB every 10 s:"
+    DURATION=$SOAK run_wrk "$FRONT_PORT" 16 soak.txt distinct &
+    WRK=$!
+    SAMPLES=()
+    for _ in $(seq 1 $((SOAK / 10))); do
+        sleep 10
+        SAMPLES+=("$(awk '/^VmRSS/ { print $2 }' "/proc/$JWT_PID/status")")
+    done
+    wait "$WRK" || true
+    echo "${SAMPLES[*]}"
+fi
