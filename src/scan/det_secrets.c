@@ -280,7 +280,7 @@ static bool in_kubernetes_secret(const scan_file *f, size_t pos)
     return false;
 }
 
-/* Where a config value was found, for the message and the rule. */
+/* Returns the name of the place a config value was found, for the message ("a CI file"). */
 static const char *place_of(const scan_file *f, sec_rule_index rule)
 {
     if (rule == SEC_JG207)
@@ -346,49 +346,60 @@ static bool key_is(const scan_file *f, const sec_line *l, const char *word)
 
 /*
  * A Kubernetes container env entry names the variable on one line and
- * sets it on the next: "- name: JWT_SECRET" then "value: ...".
+ * sets it on the next: "- name: JWT_SECRET" then "value: ...". Its parent
+ * is "env", never a Secret's data, so no context is needed.
  */
-static void eval_env_entry(scan_ctx *ctx, const scan_file *f, const sec_line *l,
-                           const char *context)
+static void eval_env_entry(scan_ctx *ctx, const scan_file *f, const sec_line *l)
 {
     char name[SEC_CONTEXT_MAX];
+    size_t n = l->a.value_len < sizeof(name) - 1 ? l->a.value_len : sizeof(name) - 1;
     sec_line next;
 
     if (l->end >= f->len)
         return;
-    memcpy(name, f->data + l->start + l->a.value,
-           l->a.value_len < sizeof(name) - 1 ? l->a.value_len : sizeof(name) - 1);
-    name[l->a.value_len < sizeof(name) - 1 ? l->a.value_len : sizeof(name) - 1] = '\0';
-    if (!sec_is_secret_name(name, strlen(name), "", 0))
+    memcpy(name, f->data + l->start + l->a.value, n);
+    name[n] = '\0';
+    if (!sec_is_secret_name(name, n, "", 0))
         return;
 
     read_line(f, l->end + 1, &next);
     if (next.ok && !next.a.opens_block && key_is(f, &next, "value"))
-        report_value(ctx, f, name, context, &next);
+        report_value(ctx, f, name, "", &next);
 }
 
-/* Evaluates one line of a config file; the line starts at `pos`. */
+/*
+ * Evaluates one line of a config file; the line starts at `pos`. The
+ * parent keys are read only for a key that is a secret name by itself,
+ * because a Kubernetes Secret's data needs them, or for one that could
+ * become a secret name under a JWT parent. Reading them costs a walk back
+ * through the file.
+ */
 static void eval_line(scan_ctx *ctx, const scan_file *f, size_t pos)
 {
     char context[SEC_CONTEXT_MAX];
     char key[SEC_CONTEXT_MAX];
+    size_t key_len;
     sec_line l;
 
     read_line(f, pos, &l);
     if (!l.ok || l.a.opens_block)
         return;
-    line_context(f, &l, context);
-
     if (key_is(f, &l, "name") && f->lang == SCAN_LANG_YAML) {
-        eval_env_entry(ctx, f, &l, context);
+        eval_env_entry(ctx, f, &l);
         return;
     }
+
     copy_key(f, &l, key, sizeof(key));
-    if (sec_is_secret_name(key, strlen(key), context, strlen(context)))
+    key_len = strlen(key);
+    if (!sec_is_secret_name(key, key_len, "", 0) && !sec_name_wants_context(key, key_len))
+        return;
+    line_context(f, &l, context);
+    if (sec_is_secret_name(key, key_len, context, strlen(context)))
         report_value(ctx, f, key, context, &l);
 }
 
-/* True when a block's key says its children configure JWTs ("jwt:", "[auth]", "\"token\": {"). */
+/* True when a block's key shows that its children configure JWTs ("jwt:", "[auth]", "\"token\":
+ * {"). */
 static bool block_is_jwt_related(const scan_file *f, const sec_line *l)
 {
     static const char *const words[] = {"jwt", "jws", "token", "auth", "sign", "hmac"};
@@ -470,8 +481,8 @@ static void config_on_match(scan_ctx *ctx, scan_file *f, unsigned index, size_t 
  * memory speed; the line parser confirms.
  */
 static const scan_pattern config_patterns[] = {
-    {"jwt", HS_FLAG_CASELESS},     {"jws", HS_FLAG_CASELESS},  {"secret", HS_FLAG_CASELESS},
-    {"signing", HS_FLAG_CASELESS}, {"hmac", HS_FLAG_CASELESS}, {"token", HS_FLAG_CASELESS},
+    {"jwt", HS_FLAG_CASELESS},  {"jws", HS_FLAG_CASELESS},  {"secret", HS_FLAG_CASELESS},
+    {"sign", HS_FLAG_CASELESS}, {"hmac", HS_FLAG_CASELESS}, {"token", HS_FLAG_CASELESS},
     {"auth", HS_FLAG_CASELESS},
 };
 

@@ -1,6 +1,7 @@
 /*
  * sec_text.c: pure text helpers of the signing-secret detectors.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -252,29 +253,22 @@ static void split_words(const char *s, size_t len, name_words *w)
 {
     size_t n = 0;
 
-    for (size_t i = 0; i <= len; i++) {
+    w->count = 0;
+    for (size_t i = 0; i <= len && w->count < NAME_WORDS_MAX; i++) {
         uint8_t c = i < len ? (uint8_t)s[i] : 0;
         bool sep = i == len || !((c >= 'a' && c <= 'z') || is_upper(c) || (c >= '0' && c <= '9'));
         bool camel = i > 0 && i < len && is_upper(c) && is_lower_or_digit((uint8_t)s[i - 1]);
 
-        if ((sep || camel) && n > 0 && w->count < NAME_WORDS_MAX) {
+        if ((sep || camel) && n > 0) {
             w->word[w->count][n] = '\0';
             w->count++;
             n = 0;
+            if (w->count == NAME_WORDS_MAX)
+                break;
         }
         if (!sep && n + 1 < NAME_WORD_LEN)
-            w->word[w->count < NAME_WORDS_MAX ? w->count : NAME_WORDS_MAX - 1][n++] =
-                (char)lower(c);
+            w->word[w->count][n++] = (char)lower(c);
     }
-}
-
-static bool has_word(const name_words *w, const char *word)
-{
-    for (size_t i = 0; i < w->count; i++) {
-        if (strcmp(w->word[i], word) == 0)
-            return true;
-    }
-    return false;
 }
 
 /* True when some word contains `part` ("jwtsecret" contains "secret"). */
@@ -287,26 +281,34 @@ static bool has_part(const name_words *w, const char *part)
     return false;
 }
 
+static int compare_words(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Words that mark a setting about the secret, or another service's credential. */
 static bool is_excluded(const name_words *w)
 {
+    /* Sorted in strcmp order, for bsearch. */
     static const char *const excluded[] = {
-        "public",    "pub",      "id",       "url",      "uri",      "endpoint",  "path",
-        "file",      "filename", "dir",      "location", "alg",      "algorithm", "algorithms",
-        "issuer",    "iss",      "audience", "aud",      "exp",      "expiry",    "expiration",
-        "expires",   "expire",   "ttl",      "lifetime", "duration", "timeout",   "validity",
-        "leeway",    "header",   "name",     "type",     "length",   "len",       "size",
-        "bits",      "prefix",   "claim",    "claims",   "field",    "ref",       "arn",
-        "jwks",      "kid",      "version",  "rotation", "enabled",  "enable",    "required",
-        "encoding",  "format",   "mode",     "provider", "store",    "vault",     "max",
-        "min",       "age",      "count",    "cache",    "interval", "query",     "param",
-        "cookie",    "client",   "consumer", "aws",      "stripe",   "github",    "google",
-        "recaptcha", "captcha",  "smtp",     "mail",     "db",       "database",  "redis",
-        "minio",     "s3",       "host",     "port",     "user",     "username",  "schema",
+        "age",       "alg",     "algorithm", "algorithms", "arn",      "aud",        "audience",
+        "aws",       "bits",    "cache",     "captcha",    "claim",    "claims",     "client",
+        "consumer",  "cookie",  "count",     "database",   "db",       "dir",        "duration",
+        "enable",    "enabled", "encoding",  "endpoint",   "exp",      "expiration", "expire",
+        "expires",   "expiry",  "field",     "file",       "filename", "format",     "github",
+        "google",    "header",  "host",      "id",         "interval", "iss",        "issuer",
+        "jwks",      "kid",     "leeway",    "len",        "length",   "lifetime",   "location",
+        "mail",      "max",     "min",       "minio",      "mode",     "name",       "param",
+        "path",      "port",    "prefix",    "provider",   "pub",      "public",     "query",
+        "recaptcha", "redis",   "ref",       "required",   "rotation", "s3",         "schema",
+        "size",      "smtp",    "store",     "stripe",     "timeout",  "ttl",        "type",
+        "uri",       "url",     "user",      "username",   "validity", "vault",      "version",
     };
 
-    for (size_t i = 0; i < sizeof(excluded) / sizeof(excluded[0]); i++) {
-        if (has_word(w, excluded[i]))
+    for (size_t i = 0; i < w->count; i++) {
+        const char *word = w->word[i];
+        if (bsearch(&word, excluded, sizeof(excluded) / sizeof(excluded[0]), sizeof(excluded[0]),
+                    compare_words) != NULL)
             return true;
     }
     return false;
@@ -337,23 +339,35 @@ static bool is_framework_secret(const name_words *name)
     return ends_with(joined, n, "secretkey") || ends_with(joined, n, "secretkeybase");
 }
 
+/* True when some word of the name itself can be the secret part of a key ("jwt_secret", "key"). */
+static bool is_secretish(const name_words *own)
+{
+    return has_part(own, "secret") || has_part(own, "key") || has_part(own, "token") ||
+           has_part(own, "pass") || has_part(own, "sign");
+}
+
+bool sec_name_wants_context(const char *name, size_t len)
+{
+    name_words own;
+
+    split_words(name, len, &own);
+    return own.count > 0 && !is_excluded(&own) && is_secretish(&own);
+}
+
 bool sec_is_secret_name(const char *name, size_t len, const char *context, size_t context_len)
 {
-    name_words own = {0};
-    name_words all = {0};
-    bool secretish;
+    name_words own;
+    name_words all;
 
     split_words(name, len, &own);
     if (own.count == 0 || is_excluded(&own))
         return false;
     split_words(context, context_len, &all);
     for (size_t i = 0; i < own.count && all.count < NAME_WORDS_MAX; i++)
-        memcpy(all.word[all.count++], own.word[i], NAME_WORD_LEN);
+        memcpy(all.word[all.count++], own.word[i], strlen(own.word[i]) + 1);
 
-    secretish = has_part(&own, "secret") || has_part(&own, "key") || has_part(&own, "token") ||
-                has_part(&own, "pass") || has_part(&own, "sign");
     if (has_part(&all, "jwt") || has_part(&all, "jws"))
-        return secretish;
+        return is_secretish(&own);
     if (has_part(&own, "secret") &&
         (has_part(&all, "token") || has_part(&all, "auth") || has_part(&all, "sign") ||
          has_part(&all, "hmac") || has_part(&all, "bearer")))

@@ -58,6 +58,14 @@ bool sec_parse_assign(const uint8_t *line, size_t len, sec_assign *out);
 bool sec_is_secret_name(const char *name, size_t len, const char *context, size_t context_len);
 
 /*
+ * Returns true when `name` could name a signing secret under some parent
+ * keys: none of its words marks metadata, and one contains "secret",
+ * "key", "token", "pass" or "sign". Callers use it to skip reading the
+ * parent keys of every other line.
+ */
+bool sec_name_wants_context(const char *name, size_t len);
+
+/*
  * Returns true when a config value is not a literal secret: empty, a
  * reference or template (${X}, $X, $(cmd), {{ x }}, ${{ secrets.X }}, %X%,
  * #{x}, @x@, <x>, ENC(...), vault:, arn:, !Ref), a runtime lookup

@@ -46,6 +46,7 @@ JG201 application.properties:2 high  # app.jwt.secret= in properties
 JG201 config.toml:6 high             # secret under a [jwt] TOML section
 JG201 config.yaml:6 high             # secret: under auth.jwt in YAML
 JG201 settings.json:3 high           # "jwtSecret" in nested JSON
+JG201 sign.env:1 high                # HS256_SIGN_KEY: "sign" without "signing"
 TABLE
 # Not listed above, so asserted absent: NEXTAUTH_SECRET=${...}, JWT_EXPIRES_IN,
 # issuer:, public-key-path:, cache.key, database.password, app.jwt.public-key,

@@ -120,6 +120,8 @@ static const struct name_case name_cases[] = {
     {"SIGNING_KEY", "", true},
     /* HMAC key */
     {"HMAC_KEY", "", true},
+    /* "sign" alone, without "signing" */
+    {"SIGN_KEY", "", true},
     /* Django and Flask secret keys sign JWTs by default in simplejwt */
     {"DJANGO_SECRET_KEY", "", true},
     /* Rails secret_key_base */
