@@ -1,0 +1,119 @@
+#!/bin/bash
+# Two jwtguard serve instances sharing one real redis-server: a revocation by
+# jti and by sub written with `jwtguard revoke` denies on both, also for
+# tokens already in their caches; the anomaly rule counts regions across
+# instances; with Redis stopped, revocation checks fail closed (503).
+set -euo pipefail
+source "$JWG_SOURCE_DIR/tests/cli/lib.sh"
+source "$JWG_SOURCE_DIR/tests/server/serve_lib.sh"
+source "$JWG_SOURCE_DIR/tests/server/redis/lib.sh"
+
+start_redis
+# redis/lib.sh replaced the EXIT trap; keep stopping the services too.
+trap 'stop_servers; stop_redis; rm -rf "$WORK"' EXIT
+URL="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT"
+
+cd "$WORK"
+head -c 32 /dev/urandom > hs.key && chmod 600 hs.key
+cat > policy.yaml <<EOF_POLICY
+version: 1
+environment: test
+service: orders
+issuers:
+  - issuer: https://issuer.test
+    audiences: [api://orders]
+    algorithms: [HS256]
+    keys:
+      - hmac_secret_file: hs.key
+        alg: HS256
+gateway:
+  region_header: X-Region
+  anomaly:
+    window: 10m
+    max_regions: 1
+    action: deny
+EOF_POLICY
+
+start_serve --policy policy.yaml --redis "$URL"
+A_URL=$SERVE_URL
+A_LOG=$SERVE_LOG
+start_serve --policy policy.yaml --redis "$URL"
+B_URL=$SERVE_URL
+B_LOG=$SERVE_LOG
+
+# Prints the status of an nginx-style check of TOKEN at base URL $1, from region $3.
+check_at() {
+    curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $2" -H "X-Region: ${3:-eu}" \
+        -H 'X-Original-Method: GET' -H 'X-Original-URI: /x' "$1/auth/nginx"
+}
+
+# Prints claim $2 of token $1 (the token is trusted here: the test signed it).
+claim_of() {
+    "$PY" -c 'import base64, json, sys; p = sys.argv[1].split(".")[1]; print(json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))[sys.argv[2]])' "$1" "$2"
+}
+
+# Waits up to 3 s for both instances to give status $2 for token $1.
+both_become() {
+    for _ in $(seq 1 30); do
+        if [ "$(check_at "$A_URL" "$1")" = "$2" ] && [ "$(check_at "$B_URL" "$1")" = "$2" ]; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+for _ in $(seq 1 50); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$A_URL/readyz")" = 200 ] && [ "$(curl -s -o /dev/null -w '%{http_code}' "$B_URL/readyz")" = 200 ] && break
+    sleep 0.1
+done
+assert "both instances ready with Redis" [ "$(curl -s -o /dev/null -w '%{http_code}' "$B_URL/readyz")" = 200 ]
+
+ALICE=$(sign_with hs.key --sub alice)
+BOB=$(sign_with hs.key --sub bob)
+assert "alice allowed on A" [ "$(check_at "$A_URL" "$ALICE")" = 200 ]
+assert "alice allowed on B (now cached on both)" [ "$(check_at "$B_URL" "$ALICE")" = 200 ]
+assert "bob allowed on A" [ "$(check_at "$A_URL" "$BOB")" = 200 ]
+assert "bob allowed on B" [ "$(check_at "$B_URL" "$BOB")" = 200 ]
+
+"$JWTGUARD" revoke --redis "$URL" --jti "$(claim_of "$ALICE" jti)" --expires "$(claim_of "$ALICE" exp)" > /dev/null
+assert "revoked jti denied on both instances, cache hits included" both_become "$ALICE" 401
+assert "bob still allowed" [ "$(check_at "$A_URL" "$BOB")" = 200 ]
+
+# Bob's first token was issued at least a second before T, his next one after it.
+sleep 2
+T=$(($(date +%s) - 1))
+"$JWTGUARD" revoke --redis "$URL" --sub bob --before "$T" > /dev/null
+assert "sub revoked before T: denied on both" both_become "$BOB" 401
+BOB_LATER=$(sign_with hs.key --sub bob)
+assert "bob's token issued after T is allowed" [ "$(check_at "$A_URL" "$BOB_LATER")" = 200 ]
+assert "revocation logged as revoked" grep -q '"status":401,"reason":"revoked"' "$B_LOG"
+
+# The anomaly rule across instances: one region allowed per token.
+CAROL=$(sign_with hs.key --sub carol)
+assert "carol from eu on A" [ "$(check_at "$A_URL" "$CAROL" eu)" = 200 ]
+S=""
+for _ in $(seq 1 30); do
+    S=$(check_at "$B_URL" "$CAROL" us)
+    [ "$S" = 403 ] && break
+    sleep 0.1
+done
+assert "carol from us on B: anomaly across instances, 403 (got $S)" [ "$S" = 403 ]
+assert "alert event on B" grep -q '"event":"anomaly_alert","kind":"regions"' "$B_LOG"
+assert "alert counted in metrics" bash -c "curl -s '$B_URL/metrics' | grep -Eq '^jwtguard_anomaly_alerts_total [1-9]'"
+
+# Redis stopped: revocation state unknown, so fail closed with 503.
+stop_redis
+DAVE=$(sign_with hs.key --sub dave)
+S=""
+for _ in $(seq 1 50); do
+    S=$(check_at "$A_URL" "$DAVE")
+    [ "$S" = 503 ] && break
+    sleep 0.1
+done
+assert "Redis down: 503 (got $S)" [ "$S" = 503 ]
+assert "503 logged as state_unavailable" grep -q '"status":503,"reason":"state_unavailable"' "$A_LOG"
+S=$(curl -s -o /dev/null -w '%{http_code}' "$A_URL/readyz")
+assert "Redis down: not ready (got $S)" [ "$S" = 503 ]
+
+finish
