@@ -112,7 +112,10 @@ extern const scan_rule ci_rules[CI_RULE_COUNT];
 void code_check(const code_group *group, size_t index, const uint8_t *text, size_t len,
                 scan_lang lang, unsigned file_flags, size_t end, code_result *out);
 
-/* Appends a hit for rule table entry `rule` (code_rules or ci_rules); drops it when full. */
+/*
+ * Appends a hit for rule table entry `rule` (code_rules or ci_rules), at
+ * severity low at most in SCAN_FILE_TEST files. Drops it when full.
+ */
 void code_hit_add(const code_site *site, const scan_rule *rule, size_t offset, size_t len,
                   int severity, const char *message);
 

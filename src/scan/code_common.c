@@ -145,6 +145,11 @@ void code_hit_add(const code_site *site, const scan_rule *rule, size_t offset, s
 
     if (out->count >= CODE_MAX_HITS)
         return;
+
+    /* Tests decode, sign and print tokens on purpose: their findings stay, at low. */
+    if ((site->file_flags & SCAN_FILE_TEST) != 0 &&
+        (severity < 0 ? (int)rule->severity : severity) > SCAN_SEV_LOW)
+        severity = SCAN_SEV_LOW;
     out->hits[out->count] = (code_hit){rule, offset, len, severity, message};
     out->count++;
 }
@@ -208,11 +213,109 @@ void code_check_leeway(const code_site *s, const code_call *call, const char *ke
         code_report(s, CODE_R_EXP_OFF, call, -1, message);
 }
 
+/* Calls that verify a token, per language, for verified_nearby(). */
+static const char *const *verify_calls(scan_lang lang)
+{
+    static const char *const js[] = {"verify(", "jwtVerify(", NULL};
+    static const char *const py[] = {"jwt.decode(", NULL};
+    static const char *const go[] = {"Parse(", "ParseWithClaims(", NULL};
+    static const char *const java[] = {".verify(", "parseSignedClaims(", "parseClaimsJws(", NULL};
+    static const char *const php[] = {"JWT::decode(", NULL};
+    static const char *const none[] = {NULL};
+
+    switch (lang) {
+    case SCAN_LANG_JS:
+        return js;
+    case SCAN_LANG_PYTHON:
+        return py;
+    case SCAN_LANG_GO:
+        return go;
+    case SCAN_LANG_JAVA:
+        return java;
+    case SCAN_LANG_PHP:
+        return php;
+    default:
+        return none;
+    }
+}
+
+/* True when a line in `between` starts a function or closes one at column 0. */
+static bool crosses_function(const uint8_t *text, text_span between)
+{
+    static const char *const starts[] = {"def ",    "func ",   "function ", "async ",
+                                         "export ", "public ", "private ",  "protected ",
+                                         "static ", "}",       "end"};
+    size_t line = between.a;
+
+    while (line < between.b) {
+        size_t end = text_line_end(text, between.b, line);
+        size_t first = text_skip_space(text, end, line);
+
+        for (size_t i = 0; i < COUNT(starts); i++) {
+            size_t n = strlen(starts[i]);
+            bool column0 = starts[i][0] == '}' || starts[i][0] == 'e';
+
+            if (end - first >= n && memcmp(text + first, starts[i], n) == 0 &&
+                (!column0 || first == line))
+                return true;
+        }
+        line = end + 1;
+    }
+    return false;
+}
+
+/*
+ * True when a verify call within 15 lines of the decode, in the same
+ * function, takes the same token expression as its first argument:
+ * decoding to read a claim next to a verification of the same token is
+ * not reported.
+ */
+static bool verified_nearby(const code_site *s, const code_call *call)
+{
+    const char *const *calls = verify_calls(s->lang);
+    text_span token;
+    text_span window;
+    char word[64];
+
+    if (!code_nth_arg(s->text, call->args, 0, &token) || token.b - token.a >= sizeof(word))
+        return false;
+    memcpy(word, s->text + token.a, token.b - token.a);
+    word[token.b - token.a] = '\0';
+    window.a = text_lines_before(s->text, call->start, 15);
+    window.b = text_lines_after(s->text, s->len, call->args.b, 15);
+
+    for (size_t c = 0; calls[c] != NULL; c++) {
+        text_span rest = window;
+        size_t at;
+
+        while ((at = text_find(s->text, rest, calls[c])) != TEXT_NOT_FOUND) {
+            text_span args;
+            text_span first;
+            size_t open = at + strlen(calls[c]);
+
+            rest.a = open;
+            if (at >= call->start && at < call->args.b)
+                continue;
+            if (!text_call_args(s->text, s->len, open, false, &args) ||
+                !code_nth_arg(s->text, args, 0, &first) || first.b - first.a != token.b - token.a ||
+                text_find_word(s->text, first, word) != first.a)
+                continue;
+            if (!crosses_function(s->text, at < call->start ? (text_span){at, call->start}
+                                                            : (text_span){call->start, at}))
+                return true;
+        }
+    }
+    return false;
+}
+
 void code_report_unverified(const code_site *s, unsigned rule, const code_call *call,
                             const char *message)
 {
     text_span name = {0, 0};
     int severity = -1;
+
+    if (rule == CODE_R_DECODE_ONLY && verified_nearby(s, call))
+        return;
 
     (void)text_assigned_name(s->text, call->start, &name);
     if (text_feeds_authorization(s->text, s->len, call->start, name)) {

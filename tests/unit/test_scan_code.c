@@ -195,6 +195,25 @@ static const code_case cases[] = {
     {RB, 0, "JWT.decode(t, key, true, { algorithm: 'RS256' })\n", NULL, 0, -2},
 
     /* JG402 decoded without verification */
+    /* decoding next to a verify of the same token is clean */
+    {JS, 0, "jwt.verify(token, key, { algorithms: ['RS256'] });\nconst c = jwt.decode(token);\n",
+     NULL, 0, -2},
+    /* a verify of another token does not excuse the decode */
+    {JS, 0, "jwt.verify(other, key, { algorithms: ['RS256'] });\nconst c = jwt.decode(token);\n",
+     "JG402", 2, -1},
+    /* a verify of the same name in another function does not excuse the decode */
+    {JS, 0,
+     "function a(token) {\n  return jwt.verify(token, k, { algorithms: ['RS256'] });\n}\n"
+     "function b(token) {\n  return jwt.decode(token);\n}\n",
+     "JG402", 5, -1},
+    /* Go ParseUnverified followed by a pinned Parse of the same string is clean */
+    {GO, 0,
+     "u, _, _ := p.ParseUnverified(raw, &c)\nt, err := jwt.Parse(raw, kf, "
+     "jwt.WithValidMethods(m))\n",
+     NULL, 0, -2},
+    /* findings in test files are lowered to low */
+    {JS, SCAN_FILE_TEST, "if (jwt.decode(t).role === 'admin') allow();\n", "JG402", 1,
+     SCAN_SEV_LOW},
     /* jsonwebtoken decode, result not used for authorization */
     {JS, 0, "const claims = jwt.decode(token);\nshow(claims.name);\n", "JG402", 1, -1},
     /* decoded claims feed an admin check: raised to high */
