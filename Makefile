@@ -28,6 +28,7 @@ bench: deps build
 	$(BUILD_DIR)/bench_verify
 	$(BUILD_DIR)/bench_alloc
 	$(BUILD_DIR)/bench_json
+	JWTGUARD=$(BUILD_DIR)/jwtguard bash bench/bench_scan.sh
 	JWTGUARD=$(BUILD_DIR)/jwtguard bash bench/bench_scan_redact.sh
 	BUILD_DIR=$(BUILD_DIR) JWTGUARD=$(BUILD_DIR)/jwtguard bash bench/bench_server.sh $(SOAK_SECONDS)
 

@@ -297,6 +297,7 @@ int cli_cmd_scan(int argc, char **argv)
     }
     if (!check_options(&cli, &format, &fail_on))
         return CLI_EXIT_USAGE;
+    cli.opts.line_hashes = format == FORMAT_SARIF;
     if ((status = run_catalog(&cli, format)) >= 0)
         return status;
 

@@ -4,9 +4,9 @@
  * match to the detector that owns its pattern, and collects the findings.
  *
  * Files are memory-mapped and scanned whole in Vectorscan block mode.
- * Standard input is read in windows that overlap by 2 * SCAN_STDIN_CONTEXT
+ * Standard input is read in windows that overlap by 2 * SCAN_STREAM_CONTEXT
  * bytes; a match is handed over in the window where it ends at least
- * SCAN_STDIN_CONTEXT bytes before the window's end, so a detector always
+ * SCAN_STREAM_CONTEXT bytes before the window's end, so a detector always
  * sees that much text on both sides, and memory stays bounded.
  */
 #include <errno.h>
@@ -290,7 +290,8 @@ static void finish_job(scan_ctx *ctx, scan_job *job)
     char (*hashes)[SCAN_LINE_HASH_SIZE] = calloc(count ? count : 1, sizeof(*hashes));
     scan_result *results;
 
-    if (count == 0 || lines == NULL || hashes == NULL || (job->file.flags & SCAN_FILE_STDIN))
+    if (count == 0 || lines == NULL || hashes == NULL || (job->file.flags & SCAN_FILE_STDIN) ||
+        !ctx->opts.line_hashes)
         goto out;
     pthread_mutex_lock(&ctx->lock);
     results = ctx->results.items;
@@ -352,6 +353,9 @@ static void scan_memory(scan_ctx *ctx, hs_scratch_t *scratch, const scan_input *
     count_scanned(ctx, len);
 }
 
+static void scan_stream(scan_ctx *ctx, hs_scratch_t *scratch, const scan_input *in, int fd,
+                        bool is_file);
+
 static void scan_disk_file(scan_ctx *ctx, hs_scratch_t *scratch, const scan_input *in)
 {
     struct stat st;
@@ -372,6 +376,10 @@ static void scan_disk_file(scan_ctx *ctx, hs_scratch_t *scratch, const scan_inpu
     }
     if (st.st_size == 0) {
         count_scanned(ctx, 0);
+        goto out;
+    }
+    if ((uint64_t)st.st_size > SCAN_MAP_MAX) {
+        scan_stream(ctx, scratch, in, fd, true);
         goto out;
     }
     map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -493,10 +501,10 @@ static size_t count_lines(const uint8_t *data, size_t len)
     return lines;
 }
 
-/* Moves the last 2 * SCAN_STDIN_CONTEXT bytes of the window to its front. */
+/* Moves the last 2 * SCAN_STREAM_CONTEXT bytes of the window to its front. */
 static size_t slide_window(scan_job *job, uint8_t *buf, size_t len)
 {
-    size_t keep = 2u * SCAN_STDIN_CONTEXT;
+    size_t keep = 2u * SCAN_STREAM_CONTEXT;
     size_t drop = len - keep;
 
     job->base_line += count_lines(buf, drop);
@@ -515,40 +523,78 @@ static size_t slide_window(scan_job *job, uint8_t *buf, size_t len)
     return keep;
 }
 
-void scan_stdin(scan_ctx *ctx, hs_scratch_t *scratch)
+/* Maps a streamed file again for the SARIF line hashes of its findings. */
+static void finish_streamed_job(scan_ctx *ctx, scan_job *job, int fd, size_t size)
 {
-    size_t cap = SCAN_STDIN_CHUNK + 2u * SCAN_STDIN_CONTEXT;
-    uint8_t *buf = malloc(cap);
-    scan_input in = {.path = "-"};
-    scan_job job;
-    size_t len = 0, total = 0;
-    bool failed = false, eof = false;
+    void *map;
 
-    if (buf == NULL) {
-        scan_add_skip(ctx, "-", "out of memory", true);
+    if (fd < 0 || job->result_ids.count == 0 || !ctx->opts.line_hashes ||
+        (map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+        finish_job(ctx, job);
         return;
     }
-    init_job(ctx, &job, &in, buf, 0);
+    job->file.data = map;
+    job->file.len = size;
+    finish_job(ctx, job);
+    munmap(map, size);
+}
+
+/*
+ * Scans `fd` in windows of SCAN_STREAM_CHUNK bytes that overlap by
+ * 2 * SCAN_STREAM_CONTEXT, so memory stays bounded whatever the input size.
+ * Used for standard input and for files larger than SCAN_MAP_MAX.
+ */
+static void scan_stream(scan_ctx *ctx, hs_scratch_t *scratch, const scan_input *in, int fd,
+                        bool is_file)
+{
+    size_t cap = SCAN_STREAM_CHUNK + 2u * SCAN_STREAM_CONTEXT;
+    uint8_t *buf = malloc(cap);
+    scan_job job;
+    size_t len = 0, total = 0;
+    bool failed = false, eof = false, first = true;
+
+    if (buf == NULL) {
+        scan_add_skip(ctx, in->path, "out of memory", true);
+        return;
+    }
+    init_job(ctx, &job, in, buf, 0);
     while (!eof) {
-        size_t got = read_fully(STDIN_FILENO, buf + len, cap - len, &failed);
+        size_t got = read_fully(fd, buf + len, cap - len, &failed);
 
         eof = len + got < cap;
         len += got;
         total += got;
+        if (first && is_file) {
+            if (!ctx->opts.include_binary && looks_binary(buf, len)) {
+                scan_add_skip(ctx, in->path, "binary", false);
+                goto out;
+            }
+            job.file.lang = scan_classify_lang(in->path, buf, len);
+        }
+        first = false;
         job.file.data = buf;
         job.file.len = len;
-        job.dispatch_hi = eof ? len : len - SCAN_STDIN_CONTEXT;
+        job.dispatch_hi = eof ? len : len - SCAN_STREAM_CONTEXT;
         scan_buffer(ctx, scratch, &job);
         if (!eof) {
             len = slide_window(&job, buf, len);
-            job.dispatch_lo = SCAN_STDIN_CONTEXT;
+            job.dispatch_lo = SCAN_STREAM_CONTEXT;
         }
     }
-    finish_job(ctx, &job);
+    finish_streamed_job(ctx, &job, is_file ? fd : -1, total);
     if (failed)
-        scan_add_skip(ctx, "-", "read error", true);
+        scan_add_skip(ctx, in->path, "read error", true);
     count_scanned(ctx, total);
+out:
+    free(job.result_ids.items);
     jwg_wipe_free(buf, cap);
+}
+
+void scan_stdin(scan_ctx *ctx, hs_scratch_t *scratch)
+{
+    scan_input in = {.path = "-"};
+
+    scan_stream(ctx, scratch, &in, STDIN_FILENO, false);
 }
 
 /* Adds the inputs named on the command line; false on a usage error. */
@@ -624,7 +670,8 @@ static void complete_late_result(const scan_ctx *ctx, scan_result *r)
         scan_inline_allowed(map, (size_t)st.st_size, line_offset(map, (size_t)st.st_size, r->line),
                             r->rule->id))
         r->suppressed = SCAN_SUPPRESS_INLINE;
-    scan_line_hashes(map, (size_t)st.st_size, &r->line, &r->line_hash, 1);
+    if (ctx->opts.line_hashes)
+        scan_line_hashes(map, (size_t)st.st_size, &r->line, &r->line_hash, 1);
     munmap(map, (size_t)st.st_size);
     close(fd);
 }
@@ -634,8 +681,7 @@ static void complete_late_results(scan_ctx *ctx)
     scan_result *results = ctx->results.items;
 
     for (size_t i = 0; i < ctx->results.count; i++) {
-        if (results[i].line_hash[0] == '\0' && results[i].commit == NULL &&
-            strcmp(results[i].path, "-") != 0)
+        if (results[i].late && results[i].commit == NULL && strcmp(results[i].path, "-") != 0)
             complete_late_result(ctx, &results[i]);
     }
 }

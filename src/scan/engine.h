@@ -28,15 +28,21 @@
 /* Hex digits of the content fingerprint used by the baseline and SARIF. */
 #define SCAN_CONTENT_FP_HEX 32u
 
-/* Standard input is read in windows of this size, plus the overlap below. */
-#define SCAN_STDIN_CHUNK (1024u * 1024u)
+/*
+ * Files larger than this are read in windows instead of being mapped, so
+ * peak memory does not grow with file size.
+ */
+#define SCAN_MAP_MAX (16u * 1024u * 1024u)
+
+/* Standard input and large files are read in windows of this size, plus the overlap below. */
+#define SCAN_STREAM_CHUNK (1024u * 1024u)
 
 /*
- * Bytes of context kept on each side of a match in a stdin window. A
- * detector may read this far around a match end, so tokens up to this
- * length are found whole even across a window boundary.
+ * Bytes of context kept on each side of a match in a window. A detector
+ * may read this far around a match end, so tokens up to this length are
+ * found whole even across a window boundary.
  */
-#define SCAN_STDIN_CONTEXT (64u * 1024u)
+#define SCAN_STREAM_CONTEXT (64u * 1024u)
 
 /* What produced a suppression; SCAN_SUPPRESS_NONE for an active finding. */
 typedef enum scan_suppress {
@@ -67,6 +73,7 @@ typedef struct scan_result {
     scan_related *related; /* copies */
     size_t related_count;
     scan_suppress suppressed;
+    bool late; /* reported by finish() through scan_report_at() */
 } scan_result;
 
 /* A file that was not scanned, or not scanned whole. */
@@ -89,6 +96,7 @@ typedef struct scan_options {
     const char *baseline;     /* NULL: none */
     const char *diff_rev;     /* --diff REV, or NULL */
     bool git_history;
+    bool line_hashes;         /* compute SARIF line hashes: one more pass over each file with findings */
 } scan_options;
 
 /* The outcome of a run; valid until scan_ctx_free(). */

@@ -189,6 +189,7 @@ void scan_report_at(scan_ctx *ctx, const char *path, size_t line, size_t column,
     r.column = column;
     r.end_line = r.line;
     r.end_column = column ? column + 1 : 0;
+    r.late = true;
     copy_related(&r, finding);
     add_result(ctx, NULL, &r);
 }

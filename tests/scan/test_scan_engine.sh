@@ -214,4 +214,14 @@ run "scan --format json --now $NOW - < \"\$WORK/boundary.log\""
 expect_active "token across a window boundary" "JG101:-:2"
 assert "column across a boundary" test "$(jq -r '.findings[0].start_column' "$WORK/out")" = 18
 
+# A file over 16 MiB is read in windows like standard input: the token at a window edge is found.
+mkdir -p "$WORK/big"
+{
+    head -c 17000000 /dev/zero | tr '\0' 'x'
+    printf '\n'
+    cat "$WORK/boundary.log"
+} > "$WORK/big/huge.log"
+run "scan --format json --now $NOW \"\$WORK/big\""
+expect_active "token in a file read in windows" "JG101:huge.log:3"
+
 finish
