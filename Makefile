@@ -22,6 +22,7 @@ check: deps build
 
 demo: deps build
 	JWTGUARD=$(BUILD_DIR)/jwtguard bash examples/demo.sh
+	JWTGUARD=$(BUILD_DIR)/jwtguard bash examples/scan-demo.sh
 
 bench: deps build
 	cmake --build $(BUILD_DIR) --target bench_verify bench_alloc bench_json
