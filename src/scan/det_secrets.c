@@ -28,9 +28,11 @@ const scan_rule sec_rules[SEC_RULE_COUNT] = {
      "a SOPS-encrypted file instead.",
      SCAN_SEV_HIGH, "8.5", "CWE-798"},
     {"JG203", "HardcodedSecretInCode",
-     "A string literal is passed as the key of a JWT sign or verify call.",
-     "A key written in code is in every copy of the repository and every build. Rotate it and "
-     "read the key from configuration injected at run time (environment, secret manager).",
+     "A JWT signing key is a string literal in code.",
+     "The literal is passed as the key of a sign or verify call, or assigned to a name that "
+     "means a signing secret (JWT_SECRET, SECRET_KEY, express-jwt's secret option). A key "
+     "written in code is in every copy of the repository and every build. Rotate it and read "
+     "the key from configuration injected at run time (environment, secret manager).",
      SCAN_SEV_HIGH, "8.0", "CWE-798"},
     {"JG204", "WeakSigningSecret",
      "A JWT signing secret is a known default, low in entropy or shorter than 32 bytes.",
@@ -497,6 +499,11 @@ static const scan_detector secret_detectors[] = {
          SCAN_LANG_BIT(SCAN_LANG_JAVA) | SCAN_LANG_BIT(SCAN_LANG_PHP) |
          SCAN_LANG_BIT(SCAN_LANG_RUBY),
      sec_code_on_match, NULL},
+    {"secrets-code-assign", sec_assign_patterns, SEC_ASSIGN_PATTERN_COUNT,
+     SCAN_LANG_BIT(SCAN_LANG_JS) | SCAN_LANG_BIT(SCAN_LANG_PYTHON) | SCAN_LANG_BIT(SCAN_LANG_GO) |
+         SCAN_LANG_BIT(SCAN_LANG_JAVA) | SCAN_LANG_BIT(SCAN_LANG_PHP) |
+         SCAN_LANG_BIT(SCAN_LANG_RUBY),
+     sec_assign_on_match, NULL},
     {"secrets-keys", sec_keys_patterns, SEC_KEYS_PATTERN_COUNT, SCAN_LANG_ALL, sec_keys_on_match,
      NULL},
 };

@@ -127,3 +127,59 @@ void sec_code_on_match(scan_ctx *ctx, scan_file *f, unsigned index, size_t patte
     if (past > f->skip_until[index])
         f->skip_until[index] = past;
 }
+
+/* ---- literals assigned to secret names -------------------------------- */
+
+const scan_pattern sec_assign_patterns[SEC_ASSIGN_PATTERN_COUNT] = {
+    {"jwt", HS_FLAG_CASELESS},
+    {"secret", HS_FLAG_CASELESS},
+    {"signing", HS_FLAG_CASELESS},
+    {"hmac", HS_FLAG_CASELESS},
+};
+
+/* Bytes before a line searched for "jwt", which turns a bare "secret:" into a JWT key. */
+#define SEC_JWT_NEARBY 512u
+
+static bool jwt_nearby(const scan_file *f, size_t line_start, size_t line_end)
+{
+    size_t from = line_start > SEC_JWT_NEARBY ? line_start - SEC_JWT_NEARBY : 0;
+
+    for (size_t i = from; i + 3 <= line_end; i++) {
+        if ((f->data[i] | 0x20) == 'j' && (f->data[i + 1] | 0x20) == 'w' &&
+            (f->data[i + 2] | 0x20) == 't')
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Reports `const JWT_SECRET = "literal"`, `private static final String
+ * JWT_SECRET = "literal";`, `$jwtSecret = 'literal';` and the options
+ * object `expressjwt({ secret: 'literal' })`: a literal given a name that
+ * means a signing secret, later passed to a library call.
+ */
+void sec_assign_on_match(scan_ctx *ctx, scan_file *f, unsigned index, size_t pattern, size_t end)
+{
+    size_t start = sec_line_start(f->data, f->len, end > 0 ? end - 1 : 0);
+    size_t stop = sec_line_end(f->data, f->len, start);
+    const char *context;
+    const char *name;
+    char key[128];
+    sec_assign a;
+
+    (void)pattern;
+    f->skip_until[index] = stop;
+    if (!sec_parse_code_assign(f->data + start, stop - start, &a) || a.key_len >= sizeof(key) ||
+        a.value_len > SEC_VALUE_MAX || sec_is_placeholder(f->data + start + a.value, a.value_len))
+        return;
+
+    /* Only the member name counts: ExtendedKeyUsageOID.CODE_SIGNING names no secret. */
+    memcpy(key, f->data + start + a.key, a.key_len);
+    key[a.key_len] = '\0';
+    name = strrchr(key, '.') ? strrchr(key, '.') + 1 : key;
+    context = jwt_nearby(f, start, stop) ? "jwt" : "";
+    if (!sec_is_secret_name(name, strlen(name), context, strlen(context)))
+        return;
+    sec_report_secret(ctx, f, SEC_JG203, start + a.value, a.value_len, name,
+                      f->data + start + a.value, a.value_len, "code, assigned to a secret name");
+}

@@ -12,7 +12,7 @@
 typedef enum sec_rule_index {
     SEC_JG201 = 0, /* hard-coded signing secret in a config file */
     SEC_JG202,     /* signing secret in a Kubernetes Secret */
-    SEC_JG203,     /* literal secret passed to a sign or verify call */
+    SEC_JG203,     /* literal key in code: a call argument or a secret-named variable */
     SEC_JG204,     /* weak or default signing secret */
     SEC_JG205,     /* PEM private key committed */
     SEC_JG206,     /* private JWK committed */
@@ -28,8 +28,8 @@ extern const scan_rule sec_rules[SEC_RULE_COUNT];
 /*
  * Reports a literal HMAC secret found at `offset` (`len` bytes of
  * evidence) and keeps it as a SCAN_NOTE_SECRET. `value` is the secret as
- * a library would use it (decoded when the file encodes it); `context` is
- * the key or call it was given to; `where` names the place for the
+ * a library would use it, decoded when the file encodes it. `context` is
+ * the key or call it was given to, and `where` names the place for the
  * message ("a config file"). A weak secret is reported as JG204 in place
  * of `rule`.
  */
@@ -45,6 +45,11 @@ int sec_file_severity(const scan_file *f, scan_severity severity);
 #define SEC_CODE_PATTERN_COUNT 14u
 extern const scan_pattern sec_code_patterns[SEC_CODE_PATTERN_COUNT];
 void sec_code_on_match(scan_ctx *ctx, scan_file *f, unsigned index, size_t pattern, size_t end);
+
+/* Literals assigned to secret names in code (sec_code.c): "jwt", "secret", "signing", "hmac". */
+#define SEC_ASSIGN_PATTERN_COUNT 4u
+extern const scan_pattern sec_assign_patterns[SEC_ASSIGN_PATTERN_COUNT];
+void sec_assign_on_match(scan_ctx *ctx, scan_file *f, unsigned index, size_t pattern, size_t end);
 
 /* The private-key detector (sec_keys.c): PEM armour and JWK "kty" members. */
 #define SEC_KEYS_PATTERN_COUNT 2u

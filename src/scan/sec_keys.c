@@ -91,40 +91,65 @@ static bool pem_parses(const char *pem, size_t len)
     return key != NULL;
 }
 
+typedef enum pem_state {
+    PEM_PARSED,    /* a key that loads, or an unencrypted OpenSSH key */
+    PEM_ENCRYPTED, /* protected by a passphrase */
+    PEM_UNPARSED,  /* base64 that OpenSSL does not load */
+    PEM_NOT_KEY    /* too little base64, "..." in the body, or an OpenSSH block without its magic */
+} pem_state;
+
 /*
  * OpenSSH keys start with "openssh-key-v1\0" and a length-prefixed cipher
- * name; "none" means unencrypted. Reads only the first base64 line.
+ * name, where "none" means unencrypted. Reads only the first base64 line.
  */
-static bool openssh_encrypted(const char *pem, size_t len)
+static pem_state classify_openssh(const char *pem, size_t len)
 {
     const char *body = memchr(pem, '\n', len);
     uint8_t raw[48];
     size_t raw_len = 0;
-    static const char magic[] = "openssh-key-v1";
+    static const char magic[] = "openssh-key-v1"; /* compared with its NUL */
 
-    if (body == NULL || (size_t)(pem + len - body) < 65)
-        return false;
-    if (!sec_base64_decode((const uint8_t *)body + 1, 64, raw, sizeof(raw), &raw_len) ||
-        raw_len < 23)
-        return false;
-    if (memcmp(raw, magic, sizeof(magic)) != 0)
-        return false;
-    return !(raw[15] == 0 && raw[16] == 0 && raw[17] == 0 && raw[18] == 4 &&
-             memcmp(raw + 19, "none", 4) == 0);
+    if (body == NULL || (size_t)(pem + len - body) < 65 ||
+        !sec_base64_decode((const uint8_t *)body + 1, 64, raw, sizeof(raw), &raw_len) ||
+        raw_len < 23 || memcmp(raw, magic, sizeof(magic)) != 0)
+        return PEM_NOT_KEY;
+    if (raw[15] == 0 && raw[16] == 0 && raw[17] == 0 && raw[18] == 4 &&
+        memcmp(raw + 19, "none", 4) == 0)
+        return PEM_PARSED;
+    return PEM_ENCRYPTED;
 }
 
-typedef enum pem_state { PEM_PARSED, PEM_ENCRYPTED, PEM_UNPARSED, PEM_EXAMPLE } pem_state;
+static bool is_base64_char(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
+}
+
+/* Counts the base64 characters between the BEGIN and END lines. */
+static size_t base64_chars(const char *pem)
+{
+    const char *p = strchr(pem, '\n');
+    size_t count = 0;
+
+    for (; p != NULL && *p != '\0' && strncmp(p, "-----END", 8) != 0; p++)
+        count += is_base64_char((uint8_t)*p) ? 1u : 0u;
+    return count;
+}
+
+/* The smallest private key body, an Ed25519 PKCS#8, is 64 base64 characters. */
+#define PEM_MIN_BODY 64u
 
 static pem_state classify_pem(const char *pem, size_t len)
 {
+    if (base64_chars(pem) < PEM_MIN_BODY || strstr(pem, "...") != NULL ||
+        strstr(pem, "\xe2\x80\xa6") != NULL)
+        return PEM_NOT_KEY; /* code around a BEGIN string, or a key shortened in documentation */
+    if (strstr(pem, "OPENSSH") != NULL)
+        return classify_openssh(pem, len);
     if (strstr(pem, "ENCRYPTED") != NULL)
         return PEM_ENCRYPTED;
-    if (strstr(pem, "OPENSSH") != NULL)
-        return openssh_encrypted(pem, len) ? PEM_ENCRYPTED : PEM_PARSED;
     if (pem_parses(pem, len))
         return PEM_PARSED;
-    if (strstr(pem, "...") != NULL || strstr(pem, "\xe2\x80\xa6") != NULL)
-        return PEM_EXAMPLE; /* a shortened key in documentation */
     return PEM_UNPARSED;
 }
 
@@ -186,7 +211,7 @@ static void pem_on_match(scan_ctx *ctx, scan_file *f, unsigned index, size_t end
     state = classify_pem(pem, copy_unescaped(f->data + begin, stop - begin, pem));
     jwg_wipe_free(pem, stop - begin + 1);
 
-    if (state != PEM_EXAMPLE)
+    if (state != PEM_NOT_KEY)
         report_pem(ctx, f, begin, stop, state);
     f->skip_until[index] = stop;
 }

@@ -228,6 +228,107 @@ bool sec_parse_assign(const uint8_t *line, size_t len, sec_assign *out)
     return true;
 }
 
+/* ---- code assignments ------------------------------------------------ */
+
+static bool is_ident_char(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '$';
+}
+
+/* True when `line[i]` ('=' or ':') separates a key from its value. */
+static bool is_code_separator(const uint8_t *s, size_t len, size_t i)
+{
+    uint8_t prev = i > 0 ? s[i - 1] : ' ';
+    uint8_t next = i + 1 < len ? s[i + 1] : ' ';
+
+    if (s[i] == ':')
+        return prev != ':' && next != ':';
+    if (next == '=' || strchr("=!<>+-*/%&|^?", prev) != NULL)
+        return false;
+    return true;
+}
+
+/* Finds the first separator outside quotes, or `len`. */
+static size_t find_code_separator(const uint8_t *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
+            i = find_close_quote(s, len, i);
+        } else if (s[i] == '/' && i + 1 < len && s[i + 1] == '/') {
+            return len;
+        } else if ((s[i] == '=' || s[i] == ':') && is_code_separator(s, len, i)) {
+            return i;
+        }
+    }
+    return len;
+}
+
+/* Reads the identifier (or quoted key) that ends just before `end`. */
+static bool code_key_before(const uint8_t *s, size_t end, sec_assign *out)
+{
+    size_t stop = end;
+    size_t start;
+
+    while (stop > 0 && is_space(s[stop - 1]))
+        stop--;
+    if (stop > 0 && (s[stop - 1] == '"' || s[stop - 1] == '\'')) {
+        uint8_t q = s[--stop];
+        start = stop;
+        while (start > 0 && s[start - 1] != q)
+            start--;
+        if (start == 0)
+            return false;
+    } else {
+        start = stop;
+        while (start > 0 && is_ident_char(s[start - 1]))
+            start--;
+    }
+    while (start < stop && s[start] == '$')
+        start++;
+    out->key = start;
+    out->key_len = stop - start;
+    return stop > start;
+}
+
+/*
+ * True when the literal that closed before `i` ends its expression: the
+ * next non-space byte is ';', ',', ')', '}', ']', a comment or the line
+ * end. A '+' or '.' would join it with more text.
+ */
+static bool literal_ends_expression(const uint8_t *s, size_t len, size_t i)
+{
+    i = skip_spaces(s, len, i);
+    if (i >= len || s[i] == '#' || (s[i] == '/' && i + 1 < len && s[i + 1] == '/'))
+        return true;
+    return strchr(";,)}]", s[i]) != NULL;
+}
+
+bool sec_parse_code_assign(const uint8_t *line, size_t len, sec_assign *out)
+{
+    size_t sep = find_code_separator(line, len);
+    size_t i, close;
+
+    memset(out, 0, sizeof(*out));
+    if (sep >= len || !code_key_before(line, sep, out))
+        return false;
+
+    i = sep + 1;
+    if (i < len && (line[i] == '>' || (line[sep] == ':' && line[i] == '=')))
+        i++;
+    i = skip_spaces(line, len, i);
+    if (i >= len || !(line[i] == '"' || line[i] == '\'' || line[i] == '`'))
+        return false;
+    close = find_close_quote(line, len, i);
+    if (close >= len || !literal_ends_expression(line, len, close + 1))
+        return false;
+
+    out->value = i + 1;
+    out->value_len = close - i - 1;
+    out->quoted = true;
+    return true;
+}
+
 /* ---- secret names ---------------------------------------------------- */
 
 #define NAME_WORDS_MAX 24u

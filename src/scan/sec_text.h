@@ -46,6 +46,18 @@ typedef struct sec_assign {
 bool sec_parse_assign(const uint8_t *line, size_t len, sec_assign *out);
 
 /*
+ * Parses an assignment of a string literal in source code: the identifier
+ * just before the first '=', ':', ':=' or '=>' outside quotes (so
+ * "private static final String JWT_SECRET = ..." gives JWT_SECRET, and
+ * "{ secret: ..." gives secret), then a quoted value whose next non-space
+ * byte is ';', ',', ')', '}', ']', a comment or the line end. Comparisons ('==', '!=', '<=', '>=')
+ * and compound assignments are not assignments. Offsets are relative to
+ * `line`; `quoted` is always true. Returns false for anything else,
+ * including a literal that is concatenated with more text.
+ */
+bool sec_parse_code_assign(const uint8_t *line, size_t len, sec_assign *out);
+
+/*
  * Returns true when `name` names a JWT signing secret. Both `name` and
  * `context` (its parent keys, may be empty) are split into words at '.',
  * '_', '-', '/', ':' and lower-to-upper case changes. Matches include

@@ -88,17 +88,30 @@ JG203 variants/keyfunc.go:6 high     # var jwtKey = []byte("literal")
 JG203 variants/keyfunc.go:11 high    # key function returning []byte("literal")
 JG203 variants/keyword.py:4 high     # jwt.encode(..., key="literal")
 JG203 variants/noparen.rb:4 high     # JWT.encode payload, 'literal' without parentheses
+JG203 assign/Config.java:3 high      # private static final String JWT_SECRET = "literal";
+JG203 assign/config.js:4 high        # const JWT_SECRET = 'literal'
+JG203 assign/config.js:7 high        # expressjwt({ secret: 'literal', ... })
+JG203 assign/config.php:3 high       # $jwtSecret = 'literal';
+JG203 assign/config.php:6 high       # ['jwt_secret' => 'literal']
+JG203 assign/config.rb:2 high        # HMAC_SECRET = 'literal'
+JG203 assign/settings.py:4 high      # Django SECRET_KEY = "literal"
+JG203 assign/settings.py:13 high     # app.config.jwt.secret = "literal"
 TABLE
 # The second call of each language file reads the key from the environment.
+# In assign/, environment lookups, JWT_SECRET_NAME, a comparison, a
+# concatenation and ExtendedKeyUsageOID.CODE_SIGNING are not findings.
 
 expect_findings keys <<'TABLE'
 JG205 embedded.js:3 high                   # PEM inside a JS string literal with \n escapes
 JG205 fixture-only-encrypted.pem:1 medium  # encrypted PKCS#8: lower severity
+JG205 fixture-only-openssh:1 high          # OpenSSH key with cipher "none"
+JG205 fixture-only-openssh-encrypted:1 medium  # OpenSSH key with a passphrase
 JG205 fixture-only-rsa.pem:1 high          # unencrypted PKCS#8 that OpenSSL loads
 JG206 oct-jwk.json:3 high                  # kty oct with k, inside a JWK set
 JG206 private-jwk.json:1 high              # kty EC with d
 TABLE
-# public.pem, public-jwks.json and the shortened key in doc-example.md are not findings.
+# public.pem, public-jwks.json, the shortened key in doc-example.md and the
+# armour strings without a key in not-a-key.py are not findings.
 
 # ---- cross-file rules on the fixture repository ------------------------
 

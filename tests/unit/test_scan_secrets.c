@@ -91,6 +91,66 @@ static void assign_table(void **state)
     }
 }
 
+/* ---- code assignments ------------------------------------------------ */
+
+struct code_assign_case {
+    const char *line;
+    const char *key;   /* expected key, NULL when the line is not a literal assignment */
+    const char *value; /* expected value */
+};
+
+static const struct code_assign_case code_assign_cases[] = {
+    /* JavaScript const */
+    {"const JWT_SECRET = 'fixture-only-a';", "JWT_SECRET", "fixture-only-a"},
+    /* Java modifiers and type before the name */
+    {"private static final String JWT_SECRET = \"fixture-only-b\";", "JWT_SECRET",
+     "fixture-only-b"},
+    /* PHP variable: the '$' is not part of the name */
+    {"$jwtSecret = 'fixture-only-c';", "jwtSecret", "fixture-only-c"},
+    /* PHP array entry with a quoted key */
+    {"return ['jwt_secret' => 'fixture-only-d'];", "jwt_secret", "fixture-only-d"},
+    /* object property followed by more properties */
+    {"app.use(expressjwt({ secret: 'fixture-only-e', algorithms: ['HS256'] }));", "secret",
+     "fixture-only-e"},
+    /* Go short variable declaration */
+    {"jwtSecret := \"fixture-only-f\"", "jwtSecret", "fixture-only-f"},
+    /* trailing comment */
+    {"SECRET_KEY = \"fixture-only-g\"  # dev only", "SECRET_KEY", "fixture-only-g"},
+    /* a call result is not a literal */
+    {"const JWT_SECRET = process.env.JWT_SECRET;", NULL, NULL},
+    /* concatenation joins the literal with more text */
+    {"String k = \"fixture-only-\" + suffix;", NULL, NULL},
+    /* a comparison is not an assignment */
+    {"if (secret == 'fixture-only-h') {}", NULL, NULL},
+    /* a strict comparison is not an assignment */
+    {"if (secret === 'fixture-only-h') {}", NULL, NULL},
+    /* a compound assignment is not a literal assignment */
+    {"secret += 'x';", NULL, NULL},
+    /* a comment line */
+    {"// secret = 'fixture-only-i'", NULL, NULL},
+    /* a Ruby or C++ scope operator is not a separator */
+    {"Foo::SECRET", NULL, NULL},
+};
+
+static void code_assign_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(code_assign_cases) / sizeof(code_assign_cases[0]); i++) {
+        const struct code_assign_case *c = &code_assign_cases[i];
+        sec_assign a;
+        bool ok = sec_parse_code_assign(U(c->line), strlen(c->line), &a);
+
+        print_message("case %zu: %s\n", i, c->line);
+        assert_int_equal(ok, c->key != NULL);
+        if (!ok)
+            continue;
+        assert_int_equal(a.key_len, strlen(c->key));
+        assert_memory_equal(c->line + a.key, c->key, a.key_len);
+        assert_int_equal(a.value_len, strlen(c->value));
+        assert_memory_equal(c->line + a.value, c->value, a.value_len);
+    }
+}
+
 /* ---- key names ------------------------------------------------------- */
 
 struct name_case {
@@ -438,11 +498,12 @@ static void forge_rejects_non_hs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(assign_table),       cmocka_unit_test(names_table),
-        cmocka_unit_test(placeholders_table), cmocka_unit_test(weakness_table),
-        cmocka_unit_test(weak_list_size),     cmocka_unit_test(base64_decodes),
-        cmocka_unit_test(literals_table),     cmocka_unit_test(forge_hs256),
-        cmocka_unit_test(forge_hs384),        cmocka_unit_test(forge_rejects_non_hs),
+        cmocka_unit_test(assign_table),         cmocka_unit_test(code_assign_table),
+        cmocka_unit_test(names_table),          cmocka_unit_test(placeholders_table),
+        cmocka_unit_test(weakness_table),       cmocka_unit_test(weak_list_size),
+        cmocka_unit_test(base64_decodes),       cmocka_unit_test(literals_table),
+        cmocka_unit_test(forge_hs256),          cmocka_unit_test(forge_hs384),
+        cmocka_unit_test(forge_rejects_non_hs),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
