@@ -11,35 +11,57 @@
 /* Maximum lines after `set -x` searched for a use of a secret. */
 #define XTRACE_WINDOW_LINES 40u
 
-/* Parts of variable names that hold secrets ($JWT_SECRET, ${API_TOKEN}, $password). */
-static const char *const secret_names[] = {"secret",     "token",   "jwt",    "password",
-                                           "passwd",     "api_key", "apikey", "private_key",
-                                           "credential", "bearer"};
+/* Parts of variable names that contain secrets ($JWT_SECRET, ${API_TOKEN}, $password). */
+static const char *const secret_names[] = {"secret",      "token",      "password",
+                                           "passwd",      "api_key",    "apikey",
+                                           "private_key", "credential", "bearer"};
 
 static bool ci_applies(const code_site *s)
 {
     return (s->file_flags & SCAN_FILE_CI) != 0 || s->lang == SCAN_LANG_SHELL;
 }
 
+/* True for names such as JWT_SECRET, API_TOKEN, JWT or API_JWT, but not JWTGUARD. */
 static bool secret_variable(const uint8_t *text, text_span name)
 {
     for (size_t i = 0; i < sizeof(secret_names) / sizeof(secret_names[0]); i++) {
         if (text_has_ci(text, name, secret_names[i]))
             return true;
     }
+
+    /* "jwt" counts as a whole part between '_' separators only. */
+    for (size_t at = name.a; at + 3 <= name.b; at++) {
+        bool left = at == name.a || text[at - 1] == '_';
+        bool right = at + 3 == name.b || text[at + 3] == '_';
+
+        if (left && right && text_has_ci(text, (text_span){at, at + 3}, "jwt"))
+            return true;
+    }
     return false;
 }
 
-/* True when `span` expands a secret: ${{ secrets.X }}, $JWT_SECRET or ${API_TOKEN}. */
-static bool expands_secret(const uint8_t *text, text_span span)
+/*
+ * True when `span` expands a secret: ${{ secrets.X }} anywhere (the runner
+ * substitutes it before the shell runs), or $JWT_SECRET and ${API_TOKEN}
+ * outside single quotes, where the shell leaves '$' alone.
+ */
+static bool expands_secret(const code_site *s, text_span span)
 {
-    if (text_has(text, span, "secrets."))
+    const uint8_t *text = s->text;
+    bool quoted = false;
+
+    /* Runners substitute ${{ }} in workflow files; in a shell script it is plain text. */
+    if (s->lang != SCAN_LANG_SHELL && text_has(text, span, "secrets."))
         return true;
     for (size_t i = span.a; i + 1 < span.b; i++) {
         size_t a = text[i + 1] == '{' ? i + 2 : i + 1;
         size_t b = a;
 
-        if (text[i] != '$')
+        if (text[i] == '\n')
+            quoted = false;
+        if (text[i] == '\'')
+            quoted = !quoted;
+        if (text[i] != '$' || quoted)
             continue;
         while (b < span.b && text_is_ident(text[b]))
             b++;
@@ -73,7 +95,9 @@ static size_t command_end(const uint8_t *text, size_t len, size_t start, bool *p
             *printed = false;
             return i;
         } else if (c == '>') {
-            *printed = i + 1 < end && text[i + 1] == '&';
+            /* ">&2" and ">&1" still reach the log; "> f" and ">&3" do not. */
+            *printed =
+                i + 2 < end && text[i + 1] == '&' && (text[i + 2] == '1' || text[i + 2] == '2');
             return i;
         } else if (c == ';' || (c == '&' && i + 1 < end && text[i + 1] == '&')) {
             return i;
@@ -101,8 +125,11 @@ static bool at_command(const uint8_t *text, size_t start)
             (i >= 7 && memcmp(text + i - 7, "script:", 7) == 0));
 }
 
-/* The command word the match ends on, or false in a comment or outside CI files. */
-static bool ci_word(const code_site *s, size_t *start, text_span *line)
+/*
+ * Finds the word the match ends on. Returns false in a comment, outside CI
+ * files, and for a `command` word inside a quoted string of a script.
+ */
+static bool ci_word(const code_site *s, bool command, size_t *start, text_span *line)
 {
     if (!ci_applies(s))
         return false;
@@ -111,7 +138,11 @@ static bool ci_word(const code_site *s, size_t *start, text_span *line)
         (*start)--;
     line->a = text_line_start(s->text, s->end);
     line->b = text_line_end(s->text, s->len, s->end);
-    return !text_is_comment(s->text, SCAN_LANG_SHELL, *start);
+    if (text_is_comment(s->text, SCAN_LANG_SHELL, *start))
+        return false;
+
+    /* In a script, a word inside a quoted string is data; YAML may quote whole commands. */
+    return !command || s->lang != SCAN_LANG_SHELL || text_is_code(s->text, SCAN_LANG_SHELL, *start);
 }
 
 static void ci_report(const code_site *s, unsigned rule, size_t start, text_span line,
@@ -128,12 +159,12 @@ void code_ci_echo(const code_site *s)
     bool printed;
     text_span command;
 
-    if (!ci_word(s, &start, &line))
+    if (!ci_word(s, true, &start, &line))
         return;
     command = (text_span){start, command_end(s->text, s->len, start, &printed)};
     if (!printed || text_has(s->text, command, "::add-mask::"))
         return;
-    if (expands_secret(s->text, command))
+    if (expands_secret(s, command))
         ci_report(s, CI_R_PRINT_SECRET, start, line, "a CI step prints a secret");
 }
 
@@ -145,7 +176,7 @@ void code_ci_env_dump(const code_site *s)
     size_t next;
     text_span command;
 
-    if (!ci_word(s, &start, &line) || !at_command(s->text, start))
+    if (!ci_word(s, true, &start, &line) || !at_command(s->text, start))
         return;
     command = (text_span){s->end, command_end(s->text, s->len, s->end, &printed)};
     next = text_skip_space(s->text, command.b, s->end);
@@ -171,7 +202,7 @@ void code_ci_cat(const code_site *s)
     bool printed;
     text_span command;
 
-    if (!ci_word(s, &start, &line) || !at_command(s->text, start))
+    if (!ci_word(s, true, &start, &line) || !at_command(s->text, start))
         return;
     command = (text_span){s->end, command_end(s->text, s->len, s->end, &printed)};
     if (!printed)
@@ -224,7 +255,7 @@ void code_ci_curl(const code_site *s)
     text_span line;
     text_span command;
 
-    if (!ci_word(s, &start, &line))
+    if (!ci_word(s, false, &start, &line))
         return;
     command = curl_command(s, start);
     if (!curl_verbose(s->text, command))
@@ -240,7 +271,7 @@ void code_ci_token_url(const code_site *s)
     size_t start;
     text_span line;
 
-    if (!ci_word(s, &start, &line))
+    if (!ci_word(s, false, &start, &line))
         return;
     start = text_skip_space(s->text, line.b, line.a);
     ci_report(s, CI_R_TOKEN_URL, start, line, "a CI step puts a token in a URL query");
@@ -253,7 +284,7 @@ void code_ci_xtrace(const code_site *s)
     text_span window;
     size_t next;
 
-    if (!ci_word(s, &start, &line))
+    if (!ci_word(s, true, &start, &line))
         return;
     start = text_skip_space(s->text, line.b, line.a);
 
@@ -270,6 +301,6 @@ void code_ci_xtrace(const code_site *s)
             break;
         window.b = next_line.b < s->len ? next_line.b + 1 : s->len;
     }
-    if (expands_secret(s->text, window))
+    if (expands_secret(s, window))
         ci_report(s, CI_R_XTRACE, start, line, "set -x traces commands that expand secrets");
 }

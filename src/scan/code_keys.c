@@ -10,9 +10,9 @@
 
 /* Words of a line that fetches, opens or builds something from the value. */
 static const char *const fetch_words[] = {
-    "fetch", "get(",       "urlopen",      "request",           "url(",
-    "http",  "jwksclient", "remotejwkset", "file_get_contents", "net::http",
-    "uri(",  "open(",      "download"};
+    "fetch(",     "get(",  "urlopen", "request",    "url(",         "http.get",
+    "httpclient", "axios", "curl",    "jwksclient", "remotejwkset", "file_get_contents",
+    "net::http",  "uri(",  "open(",   "download"};
 static const char *const jwk_words[] = {"importjwk", "from_jwk",       "pyjwk",     "construct(",
                                         "parsekey",  "fromjwk",        "jwk.parse", "jwk::parse",
                                         "load_jwk",  "createpublickey"};
@@ -60,11 +60,22 @@ static bool line_checks_value(const uint8_t *text, text_span line)
            text_has(text, line, "startsWith") || text_has(text, line, "HasPrefix");
 }
 
+/* True when the name at the match end is a key being defined: "jku": "https://...". */
+static bool defines_key(const code_site *s)
+{
+    size_t pos = s->end;
+
+    if (pos < s->len && (s->text[pos] == '"' || s->text[pos] == '\''))
+        pos++;
+    pos = text_skip_space(s->text, s->len, pos);
+    return pos < s->len && (s->text[pos] == ':' || s->text[pos] == '=');
+}
+
 void code_key_url(const code_site *s)
 {
     text_span line;
 
-    if (!code_line(s, &line) || line_checks_value(s->text, line))
+    if (!code_line(s, &line) || line_checks_value(s->text, line) || defines_key(s))
         return;
     if (line_has_any(s->text, line, fetch_words, sizeof(fetch_words) / sizeof(fetch_words[0]),
                      true))

@@ -458,6 +458,15 @@ static const code_case cases[] = {
     /* piping to --password-stdin is clean */
     {YML, CI, "steps:\n  - run: echo \"$REGISTRY_TOKEN\" | docker login -u u --password-stdin\n",
      NULL, 0, -2},
+    /* a variable named like the tool, not a secret, is clean */
+    {SH, 0, "echo \"$JWTGUARD is not built\" >&2\n", NULL, 0, -2},
+    /* single quotes keep the shell from expanding the secret */
+    {SH, 0, "printf 'echo \"$JWT_SECRET\"\\n' > job.yaml\necho 'uses $API_TOKEN'\n", NULL, 0, -2},
+    /* output sent to another file descriptor is not printed */
+    {SH, 0, "printf 'Bearer %s\\n' \"$TOKEN\" >&3\n", NULL, 0, -2},
+    /* a header dict that sets jku to a URL fetches nothing */
+    {PY, 0, "header = {\"alg\": \"RS256\", \"jku\": \"https://attacker.example/jwks.json\"}\n",
+     NULL, 0, -2},
     /* shell script echo of a secret variable */
     {SH, 0, "#!/bin/sh\necho \"secret is $JWT_SECRET\"\n", "JG501", 2, -2},
     /* printenv alone dumps the environment */
