@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 
+#include "internal.h"
 #include "scan/sec_det.h"
 #include "scan/sec_forge.h"
 #include "scan/sec_text.h"
@@ -178,16 +179,29 @@ typedef struct forge_state {
     size_t budget; /* HMACs left */
 } forge_state;
 
-/* Tries the secret as written and, when it is valid base64 of 16 bytes or more, decoded. */
+/*
+ * Decodes a secret that is stored encoded: standard base64 (with or
+ * without padding) or base64url. Returns false unless it decodes to 16
+ * bytes or more, because shorter results are more likely plain words.
+ */
+static bool decode_stored_secret(const scan_note *s, uint8_t *out, size_t cap, size_t *out_len)
+{
+    bool ok = sec_base64_decode(s->value, s->value_len, out, cap, out_len);
+
+    if (!ok && jwg_b64url_decoded_len(s->value_len) <= cap)
+        ok = jwg_b64url_decode_secret((const char *)s->value, s->value_len, out, cap, out_len) ==
+             JWG_OK;
+    return ok && *out_len >= 16;
+}
+
+/* Tries the secret as written and, when it is stored encoded, decoded. */
 static bool secret_signs(const sec_hs_token *t, const uint8_t *token, const scan_note *s)
 {
     uint8_t decoded[SEC_VALUE_MAX];
     size_t decoded_len = 0;
     bool match = sec_hs_token_signed_with(t, token, s->value, s->value_len);
 
-    if (!match &&
-        sec_base64_decode(s->value, s->value_len, decoded, sizeof(decoded), &decoded_len) &&
-        decoded_len >= 16)
+    if (!match && decode_stored_secret(s, decoded, sizeof(decoded), &decoded_len))
         match = sec_hs_token_signed_with(t, token, decoded, decoded_len);
     OPENSSL_cleanse(decoded, sizeof(decoded));
     return match;

@@ -120,19 +120,23 @@ JG201 .env.prod:2 high               # the shared secret, hard-coded
 JG201 .env.staging:1 high            # the same secret in staging
 JG201 config/dev.json:3 high         # a non-production secret
 JG201 config/test.json:3 high        # the same non-production secret in test
+JG201 helm/values-staging.yaml:4 high  # the prod secret again, in staging Helm values
+JG201 .env.dev:2 high                # a secret stored base64-encoded
 JG301 .env.prod:2 critical           # prod shares its secret with staging
 JG301 config/dev.json:3 medium       # dev and test share a secret: no prod involved
 JG302 logs/app.log:2 critical        # token signed with the prod secret, checked offline
 JG303 logs/app.log:4 critical        # token signed with "secret" from the weak list
+JG302 logs/app.log:6 critical        # token signed with the decoded bytes of .env.dev's secret
 TABLE
 # logs/app.log:5 holds a token signed with a secret found nowhere: no JG302 or JG303.
 
 json_table "$WORK/scan.json" <<'CHECKS'
-[.findings[] | select(.rule_id == "JG301" and .path == ".env.prod") | .related[].path] == [".env.staging"] :: JG301 lists the staging file as related
-[.findings[] | select(.rule_id == "JG301" and .path == ".env.prod") | .related[].line] == [1] :: JG301 related location has its line
+[.findings[] | select(.rule_id == "JG301" and .path == ".env.prod") | .related[].path] == [".env.staging", "helm/values-staging.yaml"] :: JG301 lists every staging copy as related
+[.findings[] | select(.rule_id == "JG301" and .path == ".env.prod") | .related[].line] == [1, 4] :: JG301 related locations have their lines
 [.findings[] | select(.rule_id == "JG301" and .path == "config/dev.json") | .related[].path] == ["config/test.json"] :: JG301 without prod relates dev to test
-[.findings[] | select(.rule_id == "JG302") | .related[].path] == [".env.prod", ".env.staging"] :: JG302 relates the token to every copy of its secret
-[.findings[] | select(.rule_id == "JG302") | .message | test("HS256 token verifies with the signing secret \\(JWT_SECRET\\) found at .env.prod:2")] == [true] :: JG302 message names where the secret is
+[.findings[] | select(.rule_id == "JG302" and .start_line == 2) | .related[].path] == [".env.prod", ".env.staging", "helm/values-staging.yaml"] :: JG302 relates the token to every copy of its secret
+[.findings[] | select(.rule_id == "JG302" and .start_line == 2) | .message | test("HS256 token verifies with the signing secret \\(JWT_SECRET\\) found at .env.prod:2")] == [true] :: JG302 message names where the secret is
+[.findings[] | select(.rule_id == "JG302" and .start_line == 6) | .related[].path] == [".env.dev"] :: JG302 finds a secret used base64-decoded
 [.findings[] | select(.rule_id == "JG303") | .related] == [[]] :: JG303 has no related location
 [.findings[] | select(.rule_id == "JG303") | .message | test("weak-secret list")] == [true] :: JG303 message names the weak list
 CHECKS
