@@ -871,7 +871,8 @@ static jwg_err parse_headers(const schema_ctx *c, const jwg_ynode *map, jwg_poli
 #define JWG_GW_CACHE_ENTRIES_MAX 10000000
 #define JWG_GW_CACHE_TTL_DEFAULT 300
 #define JWG_GW_ANOMALY_WINDOW_DEFAULT 3600
-#define JWG_GW_ANOMALY_LIMIT_MAX 1000
+/* The gateway state tracks 16 distinct values per token and dimension, so a larger limit could never be exceeded. */
+#define JWG_GW_ANOMALY_LIMIT_MAX 15
 
 enum { GC_MAX_ENTRIES, GC_MAX_TTL, GC_FIELDS };
 
