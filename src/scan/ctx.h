@@ -21,7 +21,7 @@ typedef struct scan_pattern_ref {
 typedef struct scan_input {
     char *path;    /* shown path, relative to the root */
     char *fs_path; /* path to open; NULL for a blob */
-    char *commit;  /* --git-history: the commit that holds the blob */
+    char *commit;  /* --git-history: the first commit that contains the blob */
     uint8_t *blob; /* the bytes of a git blob, or NULL */
     size_t blob_len;
 } scan_input;

@@ -3,11 +3,12 @@
  * scans the inputs on worker threads with one scratch each, hands every
  * match to the detector that owns its pattern, and collects the findings.
  *
- * Files are memory-mapped and scanned whole in Vectorscan block mode.
- * Standard input is read in windows that overlap by 2 * SCAN_STREAM_CONTEXT
- * bytes; a match is handed over in the window where it ends at least
- * SCAN_STREAM_CONTEXT bytes before the window's end, so a detector always
- * sees that much text on both sides, and memory stays bounded.
+ * Files up to SCAN_MAP_MAX bytes are memory-mapped and scanned whole in
+ * Vectorscan block mode. Larger files and standard input are read in
+ * windows that overlap by 2 * SCAN_STREAM_CONTEXT bytes. A match is handed
+ * over in the window where it ends at least SCAN_STREAM_CONTEXT bytes
+ * before the window's end. So a detector can read that much text on both
+ * sides of a match, and memory stays bounded.
  */
 #include <errno.h>
 #include <fcntl.h>

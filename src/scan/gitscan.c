@@ -4,7 +4,7 @@
  * revision names and paths are never interpreted.
  *
  * --diff REV: `git diff --unified=0 --relative REV` gives the added and
- * changed lines of tracked files under the root; untracked files that are
+ * changed lines of tracked files under the root. Untracked files that are
  * not ignored (`git ls-files --others --exclude-standard`) count as wholly
  * added. Only files with changes are scanned; findings on other lines are
  * dropped.
@@ -162,8 +162,10 @@ static size_t diff_path(char *s)
             if (c >= '0' && c <= '7' && i + 2 < len) {
                 c = (char)(((s[i] - '0') << 6) | ((s[i + 1] - '0') << 3) | (s[i + 2] - '0'));
                 i += 2;
-            } else {
-                c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
+            } else if (c == 'n') {
+                c = '\n';
+            } else if (c == 't') {
+                c = '\t';
             }
         }
         s[out++] = c;

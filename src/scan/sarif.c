@@ -1,13 +1,13 @@
 /*
  * sarif.c: the SARIF 2.1.0 report, shaped for GitHub code scanning.
  *
- * GitHub rejects or mangles uploads that break a few rules, which this
- * writer keeps: rule ids unique, every rule with a non-empty
- * fullDescription and help, every result with exactly one location, 1-based
- * regions with an exclusive endColumn, relative URIs under %SRCROOT%, at
- * most 25,000 results per run (GitHub's documented limit), and the
- * primaryLocationLineHash fingerprint computed as the upload-sarif action
- * computes it. Findings on standard input have no repository file to point
+ * GitHub rejects or mangles uploads that break a few rules, and this
+ * writer keeps them:
+ *   - rule ids are unique, and every rule has a fullDescription and help;
+ *   - every result has exactly one location, with a relative URI under
+ *     %SRCROOT% and a 1-based region whose endColumn is exclusive;
+ *   - a run has at most 25,000 results, GitHub's documented limit;
+ *   - primaryLocationLineHash is computed as the upload-sarif action does. Findings on standard input have no repository file to point
  * at, so they are left out and counted in runs[0].properties.
  */
 #include <stdlib.h>

@@ -7,8 +7,8 @@
  *
  * Ignore file (.jwtguardignore at the root, or --ignore-file): one entry a
  * line, '#' starts a comment line.
- *   PATH-GLOB          the walk skips matching files and folders
- *   RULE-ID PATH-GLOB  findings of that rule in matching paths are suppressed
+ *   PATH-GLOB          the walk skips matching files and folders.
+ *   RULE-ID PATH-GLOB  findings of that rule in matching paths are suppressed.
  * Globs follow .gitignore: '*' and '?' stay within one folder name, '**'
  * spans folders, a glob with no '/' matches a name at any depth, a leading
  * '/' anchors it at the root and a trailing '/' matches folders only.
@@ -70,7 +70,7 @@ static const uint8_t *find_mark(const uint8_t *line, size_t len)
     return NULL;
 }
 
-/* True when the line holds nothing but comment markers before the mark. */
+/* True when only blanks and comment markers precede the mark on its line. */
 static bool only_comment_before(const uint8_t *line, const uint8_t *mark)
 {
     for (const uint8_t *p = line; p < mark; p++) {

@@ -4,7 +4,7 @@
  * Skipped without reading: .git folders, vendored folders (unless
  * --include-vendored), paths the ignore file excludes, files over
  * --max-file-size. Symbolic links to files inside the root are scanned
- * under the link's path; links that leave the root and links to folders are
+ * under the link's path. Links that leave the root and links to folders are
  * skipped, so a walk neither escapes the root nor loops.
  */
 /* realpath() is an X/Open function, beyond the POSIX.1-2008 base the build selects. */
