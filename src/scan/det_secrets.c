@@ -27,8 +27,7 @@ const scan_rule sec_rules[SEC_RULE_COUNT] = {
      "manifest discloses the secret. Rotate it and commit a SealedSecret, an ExternalSecret or "
      "a SOPS-encrypted file instead.",
      SCAN_SEV_HIGH, "8.5", "CWE-798"},
-    {"JG203", "HardcodedSecretInCode",
-     "A JWT signing key is a string literal in code.",
+    {"JG203", "HardcodedSecretInCode", "A JWT signing key is a string literal in code.",
      "The literal is passed as the key of a sign or verify call, or assigned to a name that "
      "means a signing secret (JWT_SECRET, SECRET_KEY, express-jwt's secret option). A key "
      "written in code is in every copy of the repository and every build. Rotate it and read "
@@ -58,6 +57,12 @@ const scan_rule sec_rules[SEC_RULE_COUNT] = {
      "Reference a protected CI secret instead: ${{ secrets.JWT_SECRET }} in GitHub Actions, "
      "a masked CI/CD variable ($JWT_SECRET) in GitLab, credentials() in Jenkins.",
      SCAN_SEV_HIGH, "8.5", "CWE-798"},
+    {"JG208", "SigningSecretInLog", "A JWT signing secret is printed in a log or in CI output.",
+     "Logs are kept, shipped and read by many more people than the secret store. A line such "
+     "as JWT_SECRET=... comes from an env dump, set -x or a debug print. Rotate the secret, "
+     "remove the print, and let the CI system mask secrets (GitHub Actions masks values from "
+     "secrets.*, GitLab masks masked variables).",
+     SCAN_SEV_HIGH, "7.5", "CWE-532"},
     {"JG301", "SecretReusedAcrossEnvironments",
      "The same JWT signing secret is used in two environments.",
      "A token minted in one environment is accepted in the other, so a leak from dev or "
@@ -110,8 +115,10 @@ void sec_report_secret(scan_ctx *ctx, const scan_file *f, sec_rule_index rule, s
         finding.severity = (f->flags & SCAN_FILE_TEST) ? SCAN_SEV_LOW : weak_severity(weak);
     } else {
         finding.rule = &sec_rules[rule];
-        snprintf(message, sizeof(message), "hard-coded JWT signing secret (%s) in %s", context,
-                 where);
+        snprintf(message, sizeof(message),
+                 rule == SEC_JG208 ? "JWT signing secret (%s) printed in %s"
+                                   : "hard-coded JWT signing secret (%s) in %s",
+                 context, where);
         finding.severity = sec_file_severity(f, finding.rule->severity);
     }
     scan_report(ctx, f, &finding);
@@ -445,6 +452,22 @@ static size_t eval_block(scan_ctx *ctx, const scan_file *f, const sec_line *open
     return pos < f->len ? pos : f->len;
 }
 
+static bool is_log_key_char(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
+}
+
+/* Returns the length of the prefix of `s` before the first space or tab. */
+static size_t span_until_space(const uint8_t *s, size_t len)
+{
+    size_t n = 0;
+
+    while (n < len && s[n] != ' ' && s[n] != '\t')
+        n++;
+    return n;
+}
+
 /* Config kinds that are not recognised by extension: Dockerfiles, Terraform variables,
  * Jenkinsfiles. */
 static bool other_file_applies(const scan_file *f)
@@ -459,6 +482,38 @@ static bool other_file_applies(const scan_file *f)
     return strncmp(base, "Dockerfile", 10) == 0 || (n > 7 && strcmp(base + n - 7, ".tfvars") == 0);
 }
 
+/*
+ * Evaluates the assignment around a match in a log line, where the key
+ * follows a timestamp or other text: "2026-01-01T00:00:00Z JWT_SECRET=...",
+ * "{\"jwt_secret\":\"...\"}". A bare value ends at the first space.
+ * Returns the offset just past what was read.
+ */
+static size_t eval_log_match(scan_ctx *ctx, const scan_file *f, size_t end)
+{
+    size_t line_start = sec_line_start(f->data, f->len, end - 1);
+    size_t line_end = sec_line_end(f->data, f->len, end - 1);
+    size_t key = end - 1;
+    char name[SEC_CONTEXT_MAX];
+    sec_assign a;
+
+    while (key > line_start && end - key < sizeof(name) && (is_log_key_char(f->data[key - 1])))
+        key--;
+    if (key > line_start && (f->data[key - 1] == '"' || f->data[key - 1] == '\''))
+        key--;
+    if (!sec_parse_assign(f->data + key, line_end - key, &a) || a.opens_block)
+        return line_end;
+    if (!a.quoted)
+        a.value_len = span_until_space(f->data + key + a.value, a.value_len);
+
+    memcpy(name, f->data + key + a.key, a.key_len < sizeof(name) ? a.key_len : sizeof(name) - 1);
+    name[a.key_len < sizeof(name) ? a.key_len : sizeof(name) - 1] = '\0';
+    if (sec_is_secret_name(name, strlen(name), "", 0) && a.value_len <= SEC_VALUE_MAX &&
+        !sec_is_placeholder(f->data + key + a.value, a.value_len))
+        sec_report_secret(ctx, f, SEC_JG208, key + a.value, a.value_len, name,
+                          f->data + key + a.value, a.value_len, "a log");
+    return key + a.value + a.value_len;
+}
+
 static void config_on_match(scan_ctx *ctx, scan_file *f, unsigned index, size_t pattern, size_t end)
 {
     sec_line l;
@@ -466,6 +521,10 @@ static void config_on_match(scan_ctx *ctx, scan_file *f, unsigned index, size_t 
     (void)pattern;
     if (end == 0 || (f->lang == SCAN_LANG_OTHER && !other_file_applies(f)))
         return;
+    if (f->lang == SCAN_LANG_LOG) {
+        f->skip_until[index] = eval_log_match(ctx, f, end);
+        return;
+    }
 
     read_line(f, end - 1, &l);
     f->skip_until[index] = l.end;
@@ -492,7 +551,7 @@ static const scan_detector secret_detectors[] = {
     {"secrets-config", config_patterns, sizeof(config_patterns) / sizeof(config_patterns[0]),
      SCAN_LANG_BIT(SCAN_LANG_ENV) | SCAN_LANG_BIT(SCAN_LANG_YAML) | SCAN_LANG_BIT(SCAN_LANG_JSON) |
          SCAN_LANG_BIT(SCAN_LANG_PROPERTIES) | SCAN_LANG_BIT(SCAN_LANG_SHELL) |
-         SCAN_LANG_BIT(SCAN_LANG_OTHER),
+         SCAN_LANG_BIT(SCAN_LANG_LOG) | SCAN_LANG_BIT(SCAN_LANG_OTHER),
      config_on_match, sec_cross_finish},
     {"secrets-code", sec_code_patterns, SEC_CODE_PATTERN_COUNT,
      SCAN_LANG_BIT(SCAN_LANG_JS) | SCAN_LANG_BIT(SCAN_LANG_PYTHON) | SCAN_LANG_BIT(SCAN_LANG_GO) |

@@ -17,6 +17,7 @@ typedef enum sec_rule_index {
     SEC_JG205,     /* PEM private key committed */
     SEC_JG206,     /* private JWK committed */
     SEC_JG207,     /* literal secret in a CI file */
+    SEC_JG208,     /* signing secret printed in a log or CI output */
     SEC_JG301,     /* same secret in two environments */
     SEC_JG302,     /* leaked HS* token verifies with a secret found in the scan */
     SEC_JG303,     /* leaked HS* token verifies with a weak-list secret */

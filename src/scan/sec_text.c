@@ -156,8 +156,8 @@ static bool parse_separator(const uint8_t *s, size_t len, size_t *i)
         j++;
         if (j < len && s[j] == '=')
             j++;
-        else if (j < len && !is_space(s[j]))
-            return false; /* "http://x", "a:b": not a YAML mapping */
+        else if (j < len && !is_space(s[j]) && s[j] != '"' && s[j] != '\'')
+            return false; /* "http://x", "a:b": not a mapping; compact JSON "k":"v" is one */
     } else if (s[j] == '=') {
         j++;
         if (j < len && s[j] == '=')

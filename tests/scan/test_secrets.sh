@@ -113,6 +113,22 @@ TABLE
 # public.pem, public-jwks.json, the shortened key in doc-example.md and the
 # armour strings without a key in not-a-key.py are not findings.
 
+expect_findings log <<'TABLE'
+JG208 ci.log:3 high                  # JWT_SECRET=... from an env dump, after a timestamp
+JG208 ci.log:5 high                  # "jwt_secret" in a compact JSON log line
+TABLE
+# TOKEN_SECRET=*** is masked by the CI system, and Basic credentials are not JWT secrets.
+
+set +e
+"$JWTGUARD" scan --format json - < "$FIX/log/ci.log" > "$WORK/stdin.json"
+STDIN_STATUS=$?
+set -e
+assert "scan of a CI log on standard input exits 1" test "$STDIN_STATUS" = 1
+json_table "$WORK/stdin.json" <<'CHECKS'
+[.findings[] | select(.rule_id == "JG208") | "\(.path):\(.start_line)"] == ["-:3", "-:5"] :: secrets in a CI log read from standard input
+[.findings[] | select(.rule_id == "JG208") | .message] | all(test("printed in a log")) :: JG208 says printed, not hard-coded
+CHECKS
+
 # ---- cross-file rules on the fixture repository ------------------------
 
 expect_findings repo <<'TABLE'
@@ -167,7 +183,7 @@ TABLE
 
 (cd "$FIX" && "$JWTGUARD" scan --list-rules --format json > "$WORK/rules.json")
 json_table "$WORK/rules.json" <<'CHECKS'
-[.rules[].id | select(test("^JG[23]"))] == ["JG201","JG202","JG203","JG204","JG205","JG206","JG207","JG301","JG302","JG303"] :: catalog lists every JG2xx and JG3xx rule in order
+[.rules[].id | select(test("^JG[23]"))] == ["JG201","JG202","JG203","JG204","JG205","JG206","JG207","JG208","JG301","JG302","JG303"] :: catalog lists every JG2xx and JG3xx rule in order
 [.rules[] | select(.id | test("^JG[23]")) | .cwe | test("^CWE-[0-9]+$")] | all :: each rule has a CWE
 [.rules[] | select(.id | test("^JG[23]")) | .security_severity | tonumber | . > 0 and . <= 10] | all :: each rule has a security-severity in (0, 10]
 CHECKS

@@ -58,6 +58,9 @@ static const struct assign_case assign_cases[] = {
     {"[jwt]", true, "jwt", NULL, false},
     /* a comment is not an assignment */
     {"# JWT_SECRET=abc", false, NULL, NULL, false},
+    /* compact JSON member, as a JSON log line is read from its key */
+    {"\"jwt_secret\":\"fixture-only-abc\",\"level\":\"debug\"}", true, "jwt_secret",
+     "fixture-only-abc", true},
     /* a URL is not a YAML mapping */
     {"see http://example.com", false, NULL, NULL, false},
     /* '==' is a comparison, not an assignment */
