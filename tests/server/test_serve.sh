@@ -102,6 +102,15 @@ request_table <<EOF_TABLE
 200 | /readyz       | file keys are always ready        |
 EOF_TABLE
 
+# Size limits: a token near token.max_bytes (16 KiB) with other headers fits; 40 KiB of headers does not.
+PAD=$(head -c 11000 /dev/zero | tr '\0' x)
+BIG=$(sign_with key-a --sub alice --claim "pad=\"$PAD\"" --claim 'scope="orders:read"')
+COOKIE="theme=$(head -c 3000 /dev/zero | tr '\0' c)"
+request_table <<EOF_TABLE
+200 | /auth/nginx | 15 KB token and a 3 KB cookie fit   | -H "Authorization: Bearer $BIG" -H "Cookie: $COOKIE" -H 'X-Original-Method: GET' -H 'X-Original-URI: /orders'
+431 | /healthz    | 40 KiB of headers: 431 from the server | -H "X-Junk: $(head -c 40000 /dev/zero | tr '\0' j)"
+EOF_TABLE
+
 # Challenges (RFC 6750 3 and 3.1) and identity headers.
 H=$(header_of WWW-Authenticate /auth/nginx -H 'X-Original-Method: GET' -H 'X-Original-URI: /orders')
 assert "no token: challenge without error, got [$H]" [ "$H" = 'Bearer realm="orders"' ]
