@@ -1,5 +1,6 @@
 /*
- * sec_text.h: pure text helpers of the signing-secret detectors.
+ * sec_text.h: pure text helpers of the signing-secret detectors, defined
+ * in sec_text.c (reading) and sec_classify.c (judging).
  *
  * Every function reads explicit lengths, allocates nothing and reports
  * nothing, so the unit tests call them directly. The detectors in
@@ -14,6 +15,12 @@
 
 /* Largest secret value the detectors keep, in bytes; longer values are cut off and skipped. */
 #define SEC_VALUE_MAX 1024u
+
+/* Returns true when `s` (n bytes) starts with `prefix`, ignoring ASCII case. */
+bool sec_starts_with_ci(const uint8_t *s, size_t n, const char *prefix);
+
+/* Returns true when `s` (n bytes) contains `needle`, ignoring ASCII case. */
+bool sec_contains_ci(const uint8_t *s, size_t n, const char *needle);
 
 /* Returns the offset where the line containing `pos` starts. */
 size_t sec_line_start(const uint8_t *text, size_t len, size_t pos);
