@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
 
 #include "scan/sec_text.h"
 #include "scan/weak_secrets.h"
