@@ -3,12 +3,9 @@
  * base64 for the signing-secret detectors. sec_classify.c judges what
  * they read.
  */
-#include <stdlib.h>
 #include <string.h>
 
-
 #include "scan/sec_text.h"
-#include "scan/weak_secrets.h"
 
 static bool is_space(uint8_t c)
 {
