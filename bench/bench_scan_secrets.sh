@@ -12,6 +12,7 @@
 set -euo pipefail
 
 JWTGUARD="${1:-${JWTGUARD:-build/jwtguard}}"
+JWTGUARD="$(cd "$(dirname "$JWTGUARD")" && pwd)/$(basename "$JWTGUARD")" # the cases run elsewhere
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
