@@ -765,8 +765,11 @@ bool scan_run(scan_ctx *ctx)
     complete_late_results(ctx);
 
     apply_filters(ctx);
-    qsort(ctx->results.items, ctx->results.count, sizeof(scan_result), compare_results);
-    qsort(ctx->skips.items, ctx->skips.count, sizeof(scan_skip), compare_skips);
+    /* qsort() must not be given a NULL array, even with no items. */
+    if (ctx->results.count > 0)
+        qsort(ctx->results.items, ctx->results.count, sizeof(scan_result), compare_results);
+    if (ctx->skips.count > 0)
+        qsort(ctx->skips.items, ctx->skips.count, sizeof(scan_skip), compare_skips);
     return true;
 }
 

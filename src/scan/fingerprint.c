@@ -151,6 +151,58 @@ void scan_preview(const uint8_t *value, size_t len, char *out, size_t cap)
 #define HASH_BLOCK 100u
 #define HASH_EOF 65535u
 
+/* The hashes output so far and where the requested lines' hashes are among them. */
+struct line_hash_log {
+    const size_t *lines;
+    size_t count;
+    size_t *positions; /* per requested line: 1 + its index in seen, 0 until output */
+    uint64_t *seen;    /* the hash of every line so far, in order, for the occurrence count */
+    size_t seen_count, seen_cap;
+    bool failed;
+};
+
+/* Appends the hash of line `line`, whose 100-unit window is complete. */
+static void record_hash(struct line_hash_log *log, size_t line, uint64_t hash)
+{
+    if (log->seen_count == log->seen_cap) {
+        size_t cap = log->seen_cap ? log->seen_cap * 2 : 1024;
+        uint64_t *grown = realloc(log->seen, cap * sizeof(*grown));
+
+        if (grown == NULL) {
+            log->failed = true;
+            return;
+        }
+        log->seen = grown;
+        log->seen_cap = cap;
+    }
+    for (size_t i = 0; i < log->count; i++) {
+        if (log->lines[i] == line)
+            log->positions[i] = log->seen_count + 1;
+    }
+    log->seen[log->seen_count++] = hash;
+}
+
+/* Writes "<hex>:<n>", where n counts the lines up to this one with the same hash. */
+static void format_hashes(const struct line_hash_log *log, char (*out)[SCAN_LINE_HASH_SIZE])
+{
+    for (size_t i = 0; i < log->count; i++) {
+        size_t pos = log->positions[i];
+        size_t n = 0;
+
+        if (pos == 0 || log->failed)
+            continue;
+        for (size_t j = 0; j < pos; j++) {
+            if (log->seen[j] == log->seen[pos - 1])
+                n++;
+        }
+        snprintf(out[i], SCAN_LINE_HASH_SIZE, "%llx:%zu", (unsigned long long)log->seen[pos - 1], n);
+    }
+}
+
+/*
+ * The hasher's state. Kept in a struct that never escapes, so the compiler
+ * holds it in registers: this loop runs over every byte of a file.
+ */
 struct line_hasher {
     uint32_t window[HASH_BLOCK];
     size_t line_numbers[HASH_BLOCK]; /* 0: no line starts at this slot */
@@ -160,67 +212,33 @@ struct line_hasher {
     size_t line;
     bool line_start;
     bool prev_cr;
-    /* What the caller wants and the counts of hashes seen so far. */
-    const size_t *lines;
-    char (*out)[SCAN_LINE_HASH_SIZE];
-    size_t count;
-    size_t *positions; /* per wanted line: 1 + its index in seen, 0 until output */
-    uint64_t *seen;    /* the hash of every line so far, in order, for the occurrence count */
-    size_t seen_count, seen_cap;
-    bool failed;
 };
 
-/* Appends the hash of the line that starts at the slot leaving the window. */
-static void output_hash(struct line_hasher *h)
-{
-    size_t line = h->line_numbers[h->index];
+/* Inlined by force: clang 14 otherwise calls these once per byte of the file. */
+#define HASH_INLINE static inline __attribute__((always_inline))
 
-    h->line_numbers[h->index] = 0;
-    if (h->seen_count == h->seen_cap) {
-        size_t cap = h->seen_cap ? h->seen_cap * 2 : 1024;
-        uint64_t *grown = realloc(h->seen, cap * sizeof(*grown));
-
-        if (grown == NULL) {
-            h->failed = true;
-            return;
-        }
-        h->seen = grown;
-        h->seen_cap = cap;
-    }
-    for (size_t i = 0; i < h->count; i++) {
-        if (h->lines[i] == line)
-            h->positions[i] = h->seen_count + 1;
-    }
-    h->seen[h->seen_count++] = h->hash;
-}
-
-/* Writes "<hex>:<n>", where n counts the lines up to this one with the same hash. */
-static void format_hashes(const struct line_hasher *h)
-{
-    for (size_t i = 0; i < h->count; i++) {
-        size_t pos = h->positions[i];
-        size_t n = 0;
-
-        if (pos == 0 || h->failed)
-            continue;
-        for (size_t j = 0; j < pos; j++) {
-            if (h->seen[j] == h->seen[pos - 1])
-                n++;
-        }
-        snprintf(h->out[i], SCAN_LINE_HASH_SIZE, "%llx:%zu", (unsigned long long)h->seen[pos - 1], n);
-    }
-}
-
-static void update_hash(struct line_hasher *h, uint32_t current)
+HASH_INLINE void update_hash(struct line_hasher *h, uint32_t current)
 {
     uint32_t begin = h->window[h->index];
 
     h->window[h->index] = current;
     h->hash = 37u * h->hash + current - h->first_mod * begin;
-    h->index = (h->index + 1) % HASH_BLOCK;
+    if (++h->index == HASH_BLOCK)
+        h->index = 0;
 }
 
-static void process_unit(struct line_hasher *h, uint32_t current)
+/* Emits the line whose first unit leaves the window, if one starts there. */
+HASH_INLINE void emit_leaving_line(struct line_hasher *h, struct line_hash_log *log)
+{
+    size_t line = h->line_numbers[h->index];
+
+    if (line != 0) {
+        h->line_numbers[h->index] = 0;
+        record_hash(log, line, h->hash);
+    }
+}
+
+HASH_INLINE void process_unit(struct line_hasher *h, struct line_hash_log *log, uint32_t current)
 {
     if (current == ' ' || current == '\t' || (h->prev_cr && current == '\n')) {
         h->prev_cr = false;
@@ -229,8 +247,7 @@ static void process_unit(struct line_hasher *h, uint32_t current)
     h->prev_cr = current == '\r';
     if (current == '\r')
         current = '\n';
-    if (h->line_numbers[h->index] != 0)
-        output_hash(h);
+    emit_leaving_line(h, log);
     if (h->line_start) {
         h->line_start = false;
         h->line_numbers[h->index] = ++h->line;
@@ -248,8 +265,6 @@ static uint32_t next_code_point(const uint8_t *data, size_t len, size_t *i)
     uint32_t cp = need == 3 ? c & 0x07u : need == 2 ? c & 0x0fu : c & 0x1fu;
 
     (*i)++;
-    if (c < 0x80)
-        return c;
     if (need == 0 || c >= 0xf5 || *i + need > len)
         return 0xfffd;
     for (size_t k = 0; k < need; k++) {
@@ -264,33 +279,38 @@ static uint32_t next_code_point(const uint8_t *data, size_t len, size_t *i)
 void scan_line_hashes(const uint8_t *data, size_t len, const size_t *lines,
                       char (*out)[SCAN_LINE_HASH_SIZE], size_t count)
 {
-    struct line_hasher h = {.lines = lines, .out = out, .count = count, .line_start = true,
-                            .first_mod = 1};
+    struct line_hasher h = {.line_start = true, .first_mod = 1};
+    struct line_hash_log log = {.lines = lines, .count = count};
 
     for (size_t i = 0; i < HASH_BLOCK; i++)
         h.first_mod *= 37u;
     for (size_t i = 0; i < count; i++)
         out[i][0] = '\0';
-    h.positions = calloc(count ? count : 1, sizeof(*h.positions));
-    if (h.positions == NULL)
+    log.positions = calloc(count ? count : 1, sizeof(*log.positions));
+    if (log.positions == NULL)
         return;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp = next_code_point(data, len, &i);
 
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+
+        if (data[i] < 0x80) {
+            process_unit(&h, &log, data[i++]);
+            continue;
+        }
+        cp = next_code_point(data, len, &i);
         if (cp >= 0x10000) {
-            process_unit(&h, 0xd800u + ((cp - 0x10000u) >> 10));
-            process_unit(&h, 0xdc00u + ((cp - 0x10000u) & 0x3ffu));
+            process_unit(&h, &log, 0xd800u + ((cp - 0x10000u) >> 10));
+            process_unit(&h, &log, 0xdc00u + ((cp - 0x10000u) & 0x3ffu));
         } else {
-            process_unit(&h, cp);
+            process_unit(&h, &log, cp);
         }
     }
-    process_unit(&h, HASH_EOF);
+    process_unit(&h, &log, HASH_EOF);
     for (size_t i = 0; i < HASH_BLOCK; i++) {
-        if (h.line_numbers[h.index] != 0)
-            output_hash(&h);
+        emit_leaving_line(&h, &log);
         update_hash(&h, 0);
     }
-    format_hashes(&h);
-    free(h.positions);
-    free(h.seen);
+    format_hashes(&log, out);
+    free(log.positions);
+    free(log.seen);
 }
