@@ -85,9 +85,10 @@ static size_t collapse_spaces(const uint8_t *line, size_t len, uint8_t *out)
 }
 
 /*
- * hash(rule, value) when there is a value, so the same secret on another
- * line still matches its baseline entry and a new secret on an old line
- * does not; hash(rule, the line's text with whitespace collapsed) otherwise.
+ * Hashes the rule and the value when there is one. So the same secret on
+ * another line still matches its baseline entry, and a new secret on an old
+ * line does not. Without a value, hashes the rule and the line's text with
+ * whitespace collapsed.
  */
 void scan_content_fingerprint(const char *rule_id, const uint8_t *value, size_t value_len,
                               const uint8_t *line, size_t line_len,
@@ -199,10 +200,7 @@ static void format_hashes(const struct line_hash_log *log, char (*out)[SCAN_LINE
     }
 }
 
-/*
- * The hasher's state. Kept in a struct that never escapes, so the compiler
- * holds it in registers: this loop runs over every byte of a file.
- */
+/* The hasher's state; its functions are inlined into the loop over every byte of a file. */
 struct line_hasher {
     uint32_t window[HASH_BLOCK];
     size_t line_numbers[HASH_BLOCK]; /* 0: no line starts at this slot */
@@ -261,11 +259,21 @@ HASH_INLINE void process_unit(struct line_hasher *h, struct line_hash_log *log, 
 static uint32_t next_code_point(const uint8_t *data, size_t len, size_t *i)
 {
     uint8_t c = data[*i];
-    size_t need = c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : 0;
-    uint32_t cp = need == 3 ? c & 0x07u : need == 2 ? c & 0x0fu : c & 0x1fu;
+    size_t need = 0;
+    uint32_t cp = 0;
 
+    if (c >= 0xc2 && c < 0xe0) {
+        need = 1;
+        cp = c & 0x1fu;
+    } else if (c >= 0xe0 && c < 0xf0) {
+        need = 2;
+        cp = c & 0x0fu;
+    } else if (c >= 0xf0 && c < 0xf5) {
+        need = 3;
+        cp = c & 0x07u;
+    }
     (*i)++;
-    if (need == 0 || c >= 0xf5 || *i + need > len)
+    if (need == 0 || *i + need > len)
         return 0xfffd;
     for (size_t k = 0; k < need; k++) {
         if ((data[*i + k] & 0xc0) != 0x80)
