@@ -1,8 +1,8 @@
 #!/bin/bash
 # Scans examples/scan-repo/ and prints the text report: one finding of each
-# kind. The scan exits 1 because it finds things; that is the expected
-# result, so this script exits 0 then and fails only on a usage error (2) or
-# an incomplete scan (3).
+# kind. The scan exits 1 because it finds things, which is the expected
+# result here. So this script exits 0 then, and fails only on a usage error
+# (2) or an incomplete scan (3).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"

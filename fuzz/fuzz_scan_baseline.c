@@ -1,6 +1,6 @@
 /*
  * fuzz_scan_baseline.c: the baseline parser on arbitrary input. An accepted
- * baseline must answer lookups; a rejected one must leave no baseline and
+ * baseline must support lookups. A rejected one must leave no baseline and
  * name the reason.
  */
 #include <stdint.h>

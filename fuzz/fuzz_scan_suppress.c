@@ -1,8 +1,8 @@
 /*
  * fuzz_scan_suppress.c: the ignore-file parser, glob matching and inline
  * allow comments on arbitrary input. The input's first line is a path and
- * the rest an ignore file; every entry is matched against the path, and
- * every line offset is checked for an allow comment.
+ * the rest an ignore file. Every entry is matched against the path, and
+ * every line start is checked for an allow comment.
  */
 #include <stdint.h>
 #include <stdlib.h>
