@@ -1,5 +1,5 @@
-"""A loopback HTTP upstream for the gateway tests: answers every request
-with 200 and a JSON object of the method, path and request headers it got.
+"""A loopback HTTP upstream for the gateway tests. It responds to every
+request with 200 and a JSON object of the method, path and request headers.
 Usage: echo_upstream.py PORT
 """
 import json

@@ -5,7 +5,7 @@
 
 # Writes $WORK/nginx/nginx.conf: one server on port $1 whose "location /"
 # is protected by auth_request to the jwtguard upstream on port $2 and
-# proxies to the upstream on port $3; "location /dead/" asks port $4 instead.
+# proxies to the upstream on port $3; "location /dead/" sends its auth requests to port $4.
 write_nginx_conf() {
     local port=$1 auth=$2 app=$3 dead=$4 dir="$WORK/nginx"
     mkdir -p "$dir/tmp"

@@ -6,7 +6,7 @@ keepalive PORT PID TOKEN_A TOKEN_B
     401 and B 200. Prints "ok" or what differed.
 slowloris PORT COUNT TIMEOUT
     Opens COUNT connections that send one header byte every second, checks
-    that a normal request still answers within 1 s, then that the slow
+    that a normal request still gets a response within 1 s, then that the slow
     connections are closed by the server within TIMEOUT + 3 s.
 """
 import http.client

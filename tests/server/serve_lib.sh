@@ -21,7 +21,7 @@ stop_servers() {
 }
 trap 'stop_servers; rm -rf "$WORK"' EXIT
 
-# Waits until URL answers at all (any status), for at most 10 s.
+# Waits until URL responds with any status, for at most 10 s.
 wait_http() {
     local url=$1 i
     for i in $(seq 1 100); do

@@ -1,8 +1,8 @@
 #!/bin/bash
 # jwtguard serve behind a real Debian nginx (auth_request) that proxies to a
-# real upstream echoing its request headers: allow, 401, 403, and 503 (nginx
-# answers 500 for it); identity headers reach the upstream, and a client's
-# own identity headers do not, also when the claim is absent.
+# real upstream echoing its request headers. Covered: allow, 401, 403, and
+# 503 (which nginx turns into 500). Identity headers reach the upstream, and
+# a client's own identity headers do not, also when the claim is absent.
 set -euo pipefail
 source "$JWG_SOURCE_DIR/tests/cli/lib.sh"
 source "$JWG_SOURCE_DIR/tests/server/serve_lib.sh"

@@ -1,9 +1,9 @@
 #!/bin/bash
-# jwtguard serve against curl and small Python clients: the nginx, forward
-# (Traefik, Caddy) and Envoy endpoints with the headers each gateway sends,
-# allow/401/403/503 and their challenges, identity headers, the shared
-# secret, /readyz, /metrics, the event log, SIGHUP key rotation on an open
-# connection, a failed reload, slow clients and SIGTERM.
+# jwtguard serve against curl and small Python clients. Covered: the nginx,
+# forward (Traefik, Caddy) and Envoy endpoints with the headers each gateway
+# sends; allow, 401, 403 and 503 with their challenges; identity headers;
+# the shared secret, /readyz, /metrics and the event log; SIGHUP key
+# rotation on an open connection, a failed reload, slow clients and SIGTERM.
 set -euo pipefail
 source "$JWG_SOURCE_DIR/tests/cli/lib.sh"
 source "$JWG_SOURCE_DIR/tests/server/serve_lib.sh"
@@ -133,9 +133,11 @@ curl -s -o /dev/null -H "Authorization: Bearer $READ" -H 'X-Real-IP: 198.51.100.
     -H 'X-Service: billing' "${NGINX[@]}" -H 'X-Original-URI: /orders/1' "$SERVE_URL/auth/nginx"
 LAST=$(grep '"event":"decision"' "$SERVE_LOG" | tail -1)
 assert "log is JSON: $LAST" json_true . "$LAST"
-assert "log has decision fields: $LAST" json_true '.decision == "allow" and .status == 200 and .sub == "alice" and
-    .iss == "https://issuer.test" and .alg == "HS256" and .route == "GET /orders" and .client == "198.51.100.7" and
-    .region == "eu-west" and .service == "billing" and .cache_hit == true and (.token_fp | length == 16)' "$LAST"
+for filter in '.decision == "allow"' '.status == 200' '.sub == "alice"' '.iss == "https://issuer.test"' \
+    '.alg == "HS256"' '.route == "GET /orders"' '.client == "198.51.100.7"' '.region == "eu-west"' \
+    '.service == "billing"' '.cache_hit == true' '.token_fp | length == 16'; do
+    assert "decision event: $filter in $LAST" json_true "$filter" "$LAST"
+done
 SIGNATURE=${READ##*.}
 assert "log never contains a token" bash -c "! grep -q -F -e '$SIGNATURE' -e '${READ%%.*}.' '$SERVE_LOG'"
 DENY=$(grep '"reason":"insufficient_scope"' "$SERVE_LOG" | tail -1)

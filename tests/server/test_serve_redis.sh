@@ -1,8 +1,8 @@
 #!/bin/bash
-# Two jwtguard serve instances sharing one real redis-server: a revocation by
-# jti and by sub written with `jwtguard revoke` denies on both, also for
-# tokens already in their caches; the anomaly rule counts regions across
-# instances; with Redis stopped, revocation checks fail closed (503).
+# Two jwtguard serve instances sharing one real redis-server. A revocation
+# by jti and by sub written with `jwtguard revoke` denies on both, also for
+# tokens already in their caches. The anomaly rule counts regions across
+# instances. With Redis stopped, revocation checks fail closed (503).
 set -euo pipefail
 source "$JWG_SOURCE_DIR/tests/cli/lib.sh"
 source "$JWG_SOURCE_DIR/tests/server/serve_lib.sh"

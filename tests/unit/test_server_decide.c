@@ -1,8 +1,8 @@
 /*
- * test_server_decide.c: the decision core of jwtguard serve (srv_decide)
- * on a policy file with routes and identity headers, with the local state
- * and the cache: each request's reason, library error, route, identity
- * header values, cache use, and the decision event it logs.
+ * test_server_decide.c: the decision core of jwtguard serve (srv_decide) on
+ * a policy file with routes and identity headers, the local state and the
+ * cache. Each case checks a request's reason, library error and route;
+ * other tests check identity header values, cache use and the event line.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -168,7 +168,7 @@ static void decision_cases(void **state)
     } cases[] = {
         /* Scope read on the GET route. */
         {bearer_read, "GET", "/orders/1?x=2", SRV_REASON_OK, JWG_OK, 0},
-        /* The second time the token comes from the cache, with the same answer. */
+        /* The second time the token comes from the cache, with the same decision. */
         {bearer_read, "GET", "/orders/2", SRV_REASON_OK, JWG_OK, 0},
         /* The GET route's scope is missing. */
         {bearer_other, "GET", "/orders/1", SRV_REASON_ROUTE_RULES, JWG_ERR_SCOPE, 0},

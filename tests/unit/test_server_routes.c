@@ -284,7 +284,7 @@ static void gateway_schema_errors(void **state)
         {"  region_header: \"X Region\"\n", "region_header: must be an HTTP header name"},
         /* A realm is sent in a quoted-string. */
         {"  realm: 'a\"b'\n", "realm: must be printable ASCII"},
-        /* A zero TTL would cache nothing: max_entries: 0 says that. */
+        /* A zero TTL would cache nothing, which is what max_entries: 0 is for. */
         {"  cache:\n    max_ttl: 0\n", "max_ttl: must be at least 1 second"},
         {"  anomaly:\n    action: block\n", "action: must be alert or deny"},
         {"  anomaly:\n    window: 0\n", "window: must be at least 1 second"},
