@@ -367,8 +367,17 @@ static void scan_disk_file(scan_ctx *ctx, hs_scratch_t *scratch, const scan_inpu
         scan_add_skip(ctx, in->path, "unreadable", true);
         return;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
         scan_add_skip(ctx, in->path, "unreadable", true);
+        goto out;
+    }
+    /* A pipe named on the command line, as in `jwtguard scan <(kubectl logs ...)`, is read like stdin. */
+    if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+        scan_stream(ctx, scratch, in, fd, true);
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        scan_add_skip(ctx, in->path, "not a regular file", true);
         goto out;
     }
     if ((uint64_t)st.st_size > ctx->opts.max_file_size) {

@@ -178,8 +178,9 @@ bool scan_walk(scan_ctx *ctx, const char *root)
         return false;
     w->ctx = ctx;
     w->prefix_root = ctx->opts.path_count > 1;
+    /* realpath() only for folders: a pipe such as /dev/fd/63 has no path to resolve. */
     if (strlen(root) >= sizeof(w->fs) || stat(root, &st) != 0 ||
-        realpath(root, w->real_root) == NULL) {
+        (S_ISDIR(st.st_mode) && realpath(root, w->real_root) == NULL)) {
         fprintf(stderr, "jwtguard: error: cannot read path (%s): %s: check the path\n", root,
                 strerror(errno));
         goto out;

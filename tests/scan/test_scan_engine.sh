@@ -214,6 +214,10 @@ run "scan --format json --now $NOW - < \"\$WORK/boundary.log\""
 expect_active "token across a window boundary" "JG101:-:2"
 assert "column across a boundary" test "$(jq -r '.findings[0].start_column' "$WORK/out")" = 18
 
+# A pipe named as a path (process substitution) is read like standard input.
+run "scan --format json --now $NOW <(cat \"\$FIX/access.log\")"
+assert "pipe path scanned" bash -c "jq -e '.findings[] | select(.rule_id == \"JG101\" and .start_line == 2 and (.path | startswith(\"/dev/fd/\")))' '$WORK/out' > /dev/null"
+
 # A file over 16 MiB is read in windows like standard input: the token at a window edge is found.
 mkdir -p "$WORK/big"
 {
