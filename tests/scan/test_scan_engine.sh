@@ -148,6 +148,16 @@ printf 'OTHER=1 # jwtguard:allow\nJWT_SECRET=%s\n' "$SECRET" > "$REPO/.env"
 run "scan --format json --now $NOW \"\$REPO\""
 expect_active "allow after code on the line above" "JG201:.env:2 JG101:access.log:2"
 
+# Cross-file findings (reported after every file) honour an allow comment at their place too.
+XREPO="$WORK/envs"
+mkdir -p "$XREPO/overlays/prod" "$XREPO/overlays/staging"
+printf '# jwtguard:allow JG301\nJWT_SECRET=engine-shared-8Jd3Kf9Lq2Wm5Xn7Vb4Zc6Hs1Tr\n' > "$XREPO/overlays/prod/app.env"
+printf 'JWT_SECRET=engine-shared-8Jd3Kf9Lq2Wm5Xn7Vb4Zc6Hs1Tr\n' > "$XREPO/overlays/staging/app.env"
+run "scan --format json --now $NOW \"\$XREPO\""
+assert "cross-file finding allowed inline" test \
+    "$(jq -r '.findings[] | select(.rule_id == "JG301") | .suppressed' "$WORK/out")" = inline
+expect_active "other rules stay active" "JG201:overlays/prod/app.env:2 JG201:overlays/staging/app.env:1"
+
 # Ignore file: a path glob skips the file, a rule entry suppresses that rule only.
 fresh_repo ignore
 printf '# logs are rotated daily\n*.log\n' > "$REPO/.jwtguardignore"
