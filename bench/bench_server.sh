@@ -6,11 +6,13 @@
 #
 # Usage: bench/bench_server.sh [SOAK_SECONDS]
 #   SOAK_SECONDS  length of the memory soak with distinct tokens (default 600; 0 skips it)
-# Environment: JWTGUARD (the command), BUILD_DIR (for bench_verify and
-# bench_server_tokens; default build), DURATION (seconds per wrk run,
-# default 10), CONNECTIONS (wrk connections at peak, default 64), REPS
-# (alternating static and jwtguard runs per row, default 3), THREADS
-# (jwtguard serve --threads; default: its own default).
+# Environment:
+#   JWTGUARD     the command (default $BUILD_DIR/jwtguard)
+#   BUILD_DIR    where bench_verify and bench_server_tokens are built (default build)
+#   DURATION     seconds per wrk run (default 10)
+#   CONNECTIONS  wrk connections at peak (default 64)
+#   REPS         alternating static and jwtguard runs per row (default 3)
+#   THREADS      jwtguard serve --threads (default: the service's own default)
 #
 # Setup: nginx with one worker in front (its protected location serves
 # empty_gif, because a `return` would skip auth_request), upstream
@@ -50,7 +52,7 @@ wait_http() {
         curl -s -o /dev/null "$1" && return 0
         sleep 0.1
     done
-    echo "bench_server: error: $1 never answered" >&2
+    echo "bench_server: error: $1 did not respond within 10 s" >&2
     exit 1
 }
 
@@ -194,7 +196,7 @@ run_wrk() {
             "http://127.0.0.1:$port/orders/1")
     fi
     if grep -q 'Non-2xx' <<< "$out"; then
-        echo "bench_server: error: wrk saw non-2xx answers:" >&2
+        echo "bench_server: error: wrk got non-2xx responses; the wrk output follows" >&2
         echo "$out" >&2
         exit 1
     fi
@@ -219,6 +221,9 @@ median() {
     printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+TICK=$(getconf CLK_TCK)
+declare -A HIT_CPU
+
 # Static and jwtguard runs alternate REPS times, so that load from other
 # processes hits both alike; the row with the median jwtguard/static ratio is shown.
 for alg in hs ec; do
@@ -229,7 +234,9 @@ for alg in hs ec; do
         run_wrk "$BASE_PORT" "$CONNECTIONS" "$alg-one.txt"
         STATIC="$RPS | $P50 | $P99"
         STATIC_RPS=$RPS
+        before=$(cpu_ticks)
         run_wrk "$FRONT_PORT" "$CONNECTIONS" "$alg-one.txt"
+        HIT_CPU[$alg]=$(awk -v t=$(($(cpu_ticks) - before)) -v hz="$TICK" -v n="$REQUESTS" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')
         RATIO=$(awk -v a="$RPS" -v b="$STATIC_RPS" 'BEGIN { printf "%.2f", a / b }')
         RATIOS+=("$RATIO")
         ROWS+=("$RATIO|$STATIC|$RPS | $P50 | $P99")
@@ -267,9 +274,8 @@ echo "| HS256 repeated, about half of peak | jwtguard | $HALF_C | $RPS | $P50 | 
 stop_jwtguard
 start_jwtguard uncached.yaml
 echo
-echo "| distinct tokens, cache off | req/s | jwtguard CPU per request | raw OpenSSL verify (bench_verify) | difference |"
-echo "|---|---:|---:|---:|---:|"
-TICK=$(getconf CLK_TCK)
+echo "| distinct tokens, cache off | req/s | jwtguard CPU per request | raw OpenSSL verify (bench_verify) | difference | CPU per request on cache hits |"
+echo "|---|---:|---:|---:|---:|---:|"
 for alg in hs ec; do
     name=$([ $alg = hs ] && echo HS256 || echo ES256)
     RAW=$("$BUILD_DIR/bench_verify" --only "$name" | awk -F'|' -v a="$name" '$2 ~ a { gsub(/ /, "", $4); print $4 }')
@@ -277,7 +283,7 @@ for alg in hs ec; do
     run_wrk "$FRONT_PORT" "$CONNECTIONS" "$alg-many.txt" distinct
     after=$(cpu_ticks)
     PER=$(awk -v t=$((after - before)) -v hz="$TICK" -v n="$REQUESTS" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')
-    echo "| $name | $RPS | $PER us | $RAW us | $(awk -v a="$PER" -v b="$RAW" 'BEGIN { printf "%+.1f us", a - b }') |"
+    echo "| $name | $RPS | $PER us | $RAW us | $(awk -v a="$PER" -v b="$RAW" 'BEGIN { printf "%+.1f us", a - b }') | ${HIT_CPU[$alg]} us |"
 done
 
 # Memory soak: distinct tokens with the cache on, RSS every 10 s.
