@@ -4,6 +4,15 @@
  */
 #include "scan/code_checks.h"
 
+/*
+ * Bytes searched on either side of a jwt.Parse call for the named key
+ * function's method check. The search runs per call, so the whole file
+ * would make a file with many calls quadratic.
+ * NOTE: a key function defined further away is not seen, so its call is
+ * reported.
+ */
+#define GO_KEYFUNC_WINDOW 16384u
+
 /* Markers of a key function that checks token.Method, or of a pinned parser. */
 static const char *const method_checks[] = {"WithValidMethods", "ValidMethods:", ".Method.(",
                                             "Method.Alg()", "Header[\"alg\"]"};
@@ -20,18 +29,21 @@ static bool pins_method(const uint8_t *text, text_span span)
 void code_go_parse(const code_site *s)
 {
     code_call call;
-    text_span file = {0, s->len};
+    text_span around;
 
     if (!code_read_call(s, false, &call))
         return;
 
     /*
-     * A key function defined inline is judged by its body; a named one, or
-     * a parser built elsewhere, by the whole file.
+     * A key function defined inline is judged by its body. A named one, or a
+     * parser built elsewhere, is judged by GO_KEYFUNC_WINDOW bytes on either
+     * side of the call.
      */
     if (pins_method(s->text, call.args))
         return;
-    if (!text_has(s->text, call.args, "func(") && pins_method(s->text, file))
+    around.a = call.start > GO_KEYFUNC_WINDOW ? call.start - GO_KEYFUNC_WINDOW : 0;
+    around.b = s->len - call.args.b > GO_KEYFUNC_WINDOW ? call.args.b + GO_KEYFUNC_WINDOW : s->len;
+    if (!text_has(s->text, call.args, "func(") && pins_method(s->text, around))
         return;
     code_report(s, CODE_R_ALG_UNPINNED, &call, -1,
                 "jwt.Parse has no WithValidMethods and its key function ignores token.Method");

@@ -34,14 +34,23 @@ static bool line_has_any(const uint8_t *text, text_span line, const char *const 
     return false;
 }
 
-/* The match's line, and the skip offset set past it. Returns false in comments. */
+/* Bytes of the match's line read on either side of it by these checks. */
+#define LINE_CONTEXT 256u
+
+/*
+ * Finds the match's line, cut to LINE_CONTEXT bytes on either side, so
+ * that the word lists cost a bounded amount per match on minified lines.
+ * Returns false in comments.
+ */
 static bool code_line(const code_site *s, text_span *line)
 {
     line->a = text_line_start(s->text, s->end);
     line->b = text_line_end(s->text, s->len, s->end);
-    if (text_is_comment(s->text, s->lang, s->end - 1))
-        return false;
-    return true;
+    if (s->end - line->a > LINE_CONTEXT)
+        line->a = s->end - LINE_CONTEXT;
+    if (line->b - s->end > LINE_CONTEXT)
+        line->b = s->end + LINE_CONTEXT;
+    return !text_is_comment(s->text, s->lang, s->end - 1);
 }
 
 static void report_line(const code_site *s, unsigned rule, text_span line, const char *message)

@@ -7,6 +7,9 @@
 
 #include "scan/code.h"
 
+/* Maximum bytes before a match read to tell whether it sits in a comment or string. */
+#define COMMENT_SCAN 512u
+
 /* Upper bound for parsed durations, so products of literals cannot overflow. */
 #define SECONDS_CAP 1000000000000L
 
@@ -29,14 +32,18 @@ size_t text_skip_space(const uint8_t *text, size_t len, size_t pos)
 
 size_t text_line_start(const uint8_t *text, size_t pos)
 {
-    while (pos > 0 && text[pos - 1] != '\n')
+    size_t stop = pos > TEXT_MAX_LINE ? pos - TEXT_MAX_LINE : 0;
+
+    while (pos > stop && text[pos - 1] != '\n')
         pos--;
     return pos;
 }
 
 size_t text_line_end(const uint8_t *text, size_t len, size_t pos)
 {
-    while (pos < len && text[pos] != '\n')
+    size_t stop = len - pos > TEXT_MAX_LINE ? pos + TEXT_MAX_LINE : len;
+
+    while (pos < stop && text[pos] != '\n')
         pos++;
     return pos;
 }
@@ -86,6 +93,10 @@ static bool in_comment(const uint8_t *text, scan_lang lang, size_t pos, bool *in
     size_t start = text_line_start(text, pos);
     uint8_t quote = 0;
 
+    /* Each match re-reads its line prefix, so long lines are judged from COMMENT_SCAN back. */
+    if (pos - start > COMMENT_SCAN)
+        start = pos - COMMENT_SCAN;
+
     *in_string = false;
     if (block_comment_line(text, start, pos, lang))
         return true;
@@ -128,6 +139,23 @@ bool text_is_comment(const uint8_t *text, scan_lang lang, size_t pos)
     return in_comment(text, lang, pos, &in_string);
 }
 
+/* Returns the first offset in [from, end) that holds `c` (in either case when `fold`), or `end`. */
+static size_t next_byte(const uint8_t *text, size_t from, size_t end, uint8_t c, bool fold)
+{
+    const uint8_t *hit = memchr(text + from, c, end - from);
+    size_t at = hit != NULL ? (size_t)(hit - text) : end;
+    uint8_t other = c >= 'a' && c <= 'z' ? (uint8_t)(c - ('a' - 'A')) : lower(c);
+
+    if (fold && other != c) {
+        const uint8_t *hit2 = memchr(text + from, other, at - from);
+
+        if (hit2 != NULL)
+            at = (size_t)(hit2 - text);
+    }
+    return at;
+}
+
+/* memchr() finds the first byte, so a search costs about one pass over the span. */
 static size_t find(const uint8_t *text, text_span s, const char *needle, bool fold)
 {
     size_t n = strlen(needle);
@@ -135,8 +163,11 @@ static size_t find(const uint8_t *text, text_span s, const char *needle, bool fo
     if (n == 0 || s.b < s.a || s.b - s.a < n)
         return TEXT_NOT_FOUND;
     for (size_t i = s.a; i + n <= s.b; i++) {
-        size_t k = 0;
+        size_t k = 1;
 
+        i = next_byte(text, i, s.b - n + 1, (uint8_t)needle[0], fold);
+        if (i + n > s.b)
+            break;
         while (k < n && (fold ? lower(text[i + k]) == lower((uint8_t)needle[k])
                               : text[i + k] == (uint8_t)needle[k]))
             k++;

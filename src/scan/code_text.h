@@ -21,6 +21,19 @@ typedef struct text_span {
     size_t b;
 } text_span;
 
+/*
+ * Maximum bytes read on either side of a position for its line. Minified
+ * files put megabytes on one line, and every match re-reads its line, so an
+ * unbounded line made the checks quadratic in the line length.
+ */
+#define TEXT_MAX_LINE 2048u
+
+/*
+ * Returns the start (or end) of the line holding `pos`, or the offset
+ * TEXT_MAX_LINE bytes away when the line is longer.
+ * NOTE: comment and string state is judged from at most 512 bytes before
+ * a match, not from the start of a longer line.
+ */
 size_t text_line_start(const uint8_t *text, size_t pos);
 size_t text_line_end(const uint8_t *text, size_t len, size_t pos);
 /* Returns the start of the line `count` lines after the one holding `pos`, or `len`. */

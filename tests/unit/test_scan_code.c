@@ -572,6 +572,20 @@ static void unclosed_call_is_bounded(void **state)
     assert_int_equal(scan_snippet("JWT.decode", SCAN_LANG_RUBY, 0, hits), 0);
 }
 
+/* A minified line is read in bounded windows, and a finding at its end is still seen. */
+static void long_line_is_bounded(void **state)
+{
+    static char text[20000];
+    const char *tail = "console.log(token);\n";
+    found hits[MAX_FOUND];
+
+    (void)state;
+    memset(text, ';', sizeof(text) - 1);
+    memcpy(text + sizeof(text) - 1 - strlen(tail), tail, strlen(tail));
+    assert_int_equal(scan_snippet(text, SCAN_LANG_JS, 0, hits), 1);
+    assert_string_equal(hits[0].id, "JG413");
+}
+
 /* Every rule has the fields SARIF needs. */
 static void rules_are_complete(void **state)
 {
@@ -591,8 +605,11 @@ static void rules_are_complete(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(case_reports_rule_and_line), cmocka_unit_test(language_mask_is_respected),
-        cmocka_unit_test(kid_reported_once_per_line), cmocka_unit_test(unclosed_call_is_bounded),
+        cmocka_unit_test(case_reports_rule_and_line),
+        cmocka_unit_test(language_mask_is_respected),
+        cmocka_unit_test(kid_reported_once_per_line),
+        cmocka_unit_test(unclosed_call_is_bounded),
+        cmocka_unit_test(long_line_is_bounded),
         cmocka_unit_test(rules_are_complete),
     };
 
