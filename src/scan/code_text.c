@@ -139,7 +139,7 @@ bool text_is_comment(const uint8_t *text, scan_lang lang, size_t pos)
     return in_comment(text, lang, pos, &in_string);
 }
 
-/* Returns the first offset in [from, end) that holds `c` (in either case when `fold`), or `end`. */
+/* Returns the first offset in [from, end) that contains `c` (either case when `fold`), or `end`. */
 static size_t next_byte(const uint8_t *text, size_t from, size_t end, uint8_t c, bool fold)
 {
     const uint8_t *hit = memchr(text + from, c, end - from);
