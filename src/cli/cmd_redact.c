@@ -17,10 +17,11 @@
 static const struct opt_spec redact_spec = {
     "redact",
     "[options] < INPUT > OUTPUT",
-    "Copy standard input to standard output with every JWT and bearer value replaced by "
-    "[REDACTED jwt:<fingerprint>] or [REDACTED bearer:<fingerprint>]; every other byte is "
-    "unchanged. Output is flushed whenever input pauses, so each complete line is written "
-    "before redact waits for more. The fingerprint is the one `jwtguard scan` shows.",
+    "Copy standard input to standard output with every JWT and bearer value replaced\n"
+    "by [REDACTED jwt:<fingerprint>] or [REDACTED bearer:<fingerprint>]; every other\n"
+    "byte is unchanged. Output is flushed whenever input pauses, so each complete\n"
+    "line is written before redact waits for more. The fingerprint is the one\n"
+    "`jwtguard scan` shows.",
     NULL,
     0,
     0,
