@@ -199,6 +199,15 @@ request_table <<EOF_TABLE
 401 | /auth/nginx | Authorization ignored for cookie | -H "Authorization: Bearer $B" -H 'X-Original-Method: GET' -H 'X-Original-URI: /public'
 EOF_TABLE
 
+# Query tokens (token.from: query NAME), in the original URI and in Envoy's check path.
+sed 's/^issuers:/token:\n  from: query access_token\nissuers:/' policy.yaml > query.yaml
+start_serve --policy query.yaml
+request_table <<EOF_TABLE
+200 | /auth/nginx                           | query token in X-Original-URI  | -H 'X-Original-Method: GET' -H "X-Original-URI: /public?a=1&access_token=$B"
+200 | /auth/envoy/public?access_token=$B    | query token on the Envoy path  |
+401 | /auth/nginx                           | another parameter is no token  | -H 'X-Original-Method: GET' -H "X-Original-URI: /public?token=$B"
+EOF_TABLE
+
 # A JWKS URL where nothing listens: 503, distinct from token errors, and not ready.
 DEAD=$(free_port)
 cat > dead.yaml <<EOF_POLICY
