@@ -22,6 +22,7 @@
 
 #include "policy_file_internal.h"
 #include "server/http.h"
+#include "server/redis_link.h"
 
 #define SRV_DEFAULT_CONNECTIONS 1024u
 #define SRV_DEFAULT_REQUEST_TIMEOUT_S 10u
@@ -202,9 +203,31 @@ static void state_log(void *arg, const char *json)
     srv_log_write(arg, json, strlen(json));
 }
 
+/*
+ * Writes where the shared state lives for messages: the Redis address
+ * without user or password, "local" without --redis, or "--redis" when the
+ * URL cannot be parsed, because the URL may contain a password.
+ */
+static void describe_state(const char *redis_url, char *out, size_t cap)
+{
+    srv_redis_addr addr;
+    char ignored[8];
+
+    if (redis_url == NULL) {
+        snprintf(out, cap, "local");
+        return;
+    }
+    if (srv_redis_parse_url(redis_url, strlen(redis_url), &addr, ignored, sizeof(ignored)) == 0)
+        srv_redis_describe(&addr, out, cap);
+    else
+        snprintf(out, cap, "--redis");
+    OPENSSL_cleanse(&addr, sizeof(addr));
+}
+
 static bool start_state(srv_server *s, const srv_config *cfg, const srv_options *o)
 {
     char detail[512];
+    char where[400];
     srv_state_config sc = {
         .redis_url = o->redis_url,
         .fail_open = cfg->gw.revocation_fail_open != 0,
@@ -215,7 +238,8 @@ static bool start_state(srv_server *s, const srv_config *cfg, const srv_options 
                     .deny = cfg->gw.anomaly_deny != 0},
     };
     if (srv_state_new(&sc, state_log, s->log, &s->state, detail, sizeof(detail)) != 0) {
-        start_error("cannot set up the shared state", o->redis_url != NULL ? o->redis_url : "local", detail);
+        describe_state(o->redis_url, where, sizeof(where));
+        start_error("cannot set up the shared state", where, detail);
         return false;
     }
     return true;
