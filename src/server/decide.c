@@ -147,14 +147,11 @@ static bool entry_for(srv_server *s, srv_config *cfg, const found_token *t, int6
     return true;
 }
 
-/* Applies the route rules; false when the request is denied. */
-static bool route_allows(const srv_config *cfg, const char *method, srv_decision *d)
+/* Applies the rules of the route of `path`; false when the request is denied. */
+static bool path_allows(const srv_config *cfg, const char *method, const char *path, srv_decision *d)
 {
-    if (jwg_policy_file_route_count(cfg->pf) == 0)
-        return true;
-
     size_t index;
-    if (jwg_policy_file_route_find(cfg->pf, method, d->path, strlen(d->path), &index) != JWG_OK) {
+    if (jwg_policy_file_route_find(cfg->pf, method, path, strlen(path), &index) != JWG_OK) {
         if (cfg->gw.unmatched_allow)
             return true;
         fail(d, SRV_REASON_NO_ROUTE, JWG_OK, "no route matches the request");
@@ -167,6 +164,34 @@ static bool route_allows(const srv_config *cfg, const char *method, srv_decision
         return true;
     fail(d, SRV_REASON_ROUTE_RULES, rc, jwg_strerror(rc));
     return false;
+}
+
+/*
+ * Applies the route rules; false when the request is denied. A target with
+ * ";" must also pass the route of its path without ";parameters", because
+ * a server such as Tomcat reads "/public/..;/admin" as "/admin".
+ */
+static bool route_allows(const srv_config *cfg, const srv_request *rq, srv_decision *d)
+{
+    if (jwg_policy_file_route_count(cfg->pf) == 0)
+        return true;
+    if (!path_allows(cfg, rq->method, d->path, d))
+        return false;
+    if (memchr(rq->target, ';', rq->target_len) == NULL)
+        return true;
+
+    char stripped[SRV_PATH_MAX + 1];
+    size_t stripped_len;
+    long route = d->route;
+    if (srv_target_parse_without_params(rq->target, rq->target_len, stripped, sizeof(stripped), &stripped_len) !=
+        SRV_TARGET_OK) {
+        fail(d, SRV_REASON_PATH_INVALID, JWG_OK, "the original request URI without ;parameters cannot be normalized");
+        return false;
+    }
+    bool allowed = path_allows(cfg, rq->method, stripped, d);
+    /* The event names the route of the path as sent. */
+    d->route = route;
+    return allowed;
 }
 
 static void state_check(srv_server *s, const srv_config *cfg, const srv_request *rq, int64_t now,
@@ -236,7 +261,7 @@ void srv_decide(srv_server *s, srv_config *cfg, const srv_request *rq, srv_decis
     if (t.owned != NULL)
         OPENSSL_cleanse(t.owned, t.len);
     free(t.owned);
-    if (!verified || !route_allows(cfg, rq->method, d))
+    if (!verified || !route_allows(cfg, rq, d))
         return;
     state_check(s, cfg, rq, now, d);
 }

@@ -247,8 +247,8 @@ static bool put_byte(char *path, size_t cap, size_t *n, int ch, bool encoded)
     return put(path, cap, n, '%') && put(path, cap, n, hex[ch >> 4]) && put(path, cap, n, hex[ch & 15]);
 }
 
-srv_target_error srv_target_parse(const char *target, size_t len, char *path, size_t cap,
-                                  size_t *path_len, const char **query, size_t *query_len)
+static srv_target_error parse_target(const char *target, size_t len, bool strip_params, char *path,
+                                     size_t cap, size_t *path_len, const char **query, size_t *query_len)
 {
     *query = NULL;
     *query_len = 0;
@@ -280,13 +280,21 @@ srv_target_error srv_target_parse(const char *target, size_t len, char *path, si
 
     size_t n = 0;
     size_t seg = 0; /* offset of the "/" that starts the current segment */
+    bool in_params = false;
     srv_target_error err = SRV_TARGET_OK;
     while (i < end) {
         bool encoded;
         int ch = path_byte(target, end, &i, &encoded, &err);
         if (ch < 0)
             return err;
-        if (ch == '/' && !encoded) {
+        /* Bytes of ";parameters" are still checked, then dropped up to the next "/". */
+        bool separator = ch == '/' && !encoded;
+        if (in_params && !separator)
+            continue;
+        in_params = strip_params && ch == ';' && !encoded;
+        if (in_params)
+            continue;
+        if (separator) {
             close_segment(path, seg, &n);
             if (n > 0 && path[n - 1] == '/')
                 continue; /* collapses "//" */
@@ -301,6 +309,21 @@ srv_target_error srv_target_parse(const char *target, size_t len, char *path, si
     path[n] = '\0';
     *path_len = n;
     return SRV_TARGET_OK;
+}
+
+srv_target_error srv_target_parse(const char *target, size_t len, char *path, size_t cap,
+                                  size_t *path_len, const char **query, size_t *query_len)
+{
+    return parse_target(target, len, false, path, cap, path_len, query, query_len);
+}
+
+srv_target_error srv_target_parse_without_params(const char *target, size_t len, char *path,
+                                                 size_t cap, size_t *path_len)
+{
+    const char *query;
+    size_t query_len;
+
+    return parse_target(target, len, true, path, cap, path_len, &query, &query_len);
 }
 
 /* ---- client address and method ----------------------------------------- */

@@ -64,6 +64,15 @@ srv_target_error srv_target_parse(const char *target, size_t len, char *path, si
                                   size_t *path_len, const char **query, size_t *query_len);
 
 /*
+ * Normalizes the path of `target` like srv_target_parse(), after removing
+ * the ";parameters" of every segment (RFC 3986 3.3 leaves their meaning to
+ * the server). Apache Tomcat reads a path this way, so that
+ * "/public/..;/admin" is "/admin" there. An escaped ";" (%3B) is kept.
+ */
+srv_target_error srv_target_parse_without_params(const char *target, size_t len, char *path,
+                                                 size_t cap, size_t *path_len);
+
+/*
  * Writes the network of a client address for the anomaly rule: an IPv4
  * address as its /24 ("192.0.2.0/24"), an IPv6 address as its /56, an
  * IPv4-mapped IPv6 address as IPv4. For a list ("a, b", as in

@@ -6,6 +6,7 @@
 set -euo pipefail
 source "$JWG_SOURCE_DIR/tests/cli/lib.sh"
 source "$JWG_SOURCE_DIR/tests/server/serve_lib.sh"
+source "$JWG_SOURCE_DIR/tests/server/break_lib.sh"
 source "$JWG_SOURCE_DIR/tests/server/redis/lib.sh"
 
 start_redis
@@ -13,19 +14,7 @@ start_redis
 trap 'stop_servers; stop_redis; rm -rf "$WORK"' EXIT
 
 cd "$WORK"
-head -c 32 /dev/urandom > hs.key && chmod 600 hs.key
-cat > policy.yaml <<EOF_POLICY
-version: 1
-environment: test
-service: orders
-issuers:
-  - issuer: https://issuer.test
-    audiences: [api://orders]
-    algorithms: [HS256]
-    keys:
-      - hmac_secret_file: hs.key
-        alg: HS256
-EOF_POLICY
+write_break_policy policy.yaml
 
 WRONG=wrong-pass-51d0e9
 CLOSED_PORT=$(free_port)
