@@ -167,15 +167,15 @@ static bool path_allows(const srv_config *cfg, const char *method, const char *p
 }
 
 /*
- * Applies the route rules; false when the request is denied. A target with
- * ";" must also pass the route of its path without ";parameters", because
- * a server such as Tomcat reads "/public/..;/admin" as "/admin".
+ * Applies the rules of `method`'s route; false when the request is denied.
+ * A target with ";" must also pass the route of its path without
+ * ";parameters", because a server such as Tomcat reads "/public/..;/admin"
+ * as "/admin". On a denial `d->route` is the route that denied, else the
+ * route of the path as sent.
  */
-static bool route_allows(const srv_config *cfg, const srv_request *rq, srv_decision *d)
+static bool method_allows(const srv_config *cfg, const char *method, const srv_request *rq, srv_decision *d)
 {
-    if (jwg_policy_file_route_count(cfg->pf) == 0)
-        return true;
-    if (!path_allows(cfg, rq->method, d->path, d))
+    if (!path_allows(cfg, method, d->path, d))
         return false;
     if (memchr(rq->target, ';', rq->target_len) == NULL)
         return true;
@@ -188,9 +188,39 @@ static bool route_allows(const srv_config *cfg, const srv_request *rq, srv_decis
         fail(d, SRV_REASON_PATH_INVALID, JWG_OK, "the original request URI without ;parameters cannot be normalized");
         return false;
     }
-    bool allowed = path_allows(cfg, rq->method, stripped, d);
-    /* The event names the route of the path as sent. */
-    d->route = route;
+    bool allowed = path_allows(cfg, method, stripped, d);
+    if (allowed)
+        d->route = route;
+    return allowed;
+}
+
+/* Returns true when route `index` names HEAD itself rather than "*". */
+static bool route_names_head(const srv_config *cfg, long index)
+{
+    const char *method;
+    const char *prefix;
+    return index >= 0 && jwg_policy_file_route(cfg->pf, (size_t)index, &method, &prefix) == JWG_OK &&
+           strcmp(method, "HEAD") == 0;
+}
+
+/*
+ * Applies the route rules; false when the request is denied. Servers handle
+ * HEAD with their GET handler (RFC 9110 9.3.2), so a HEAD request must also
+ * pass the GET route unless a route names HEAD itself.
+ */
+static bool route_allows(const srv_config *cfg, const srv_request *rq, srv_decision *d)
+{
+    if (jwg_policy_file_route_count(cfg->pf) == 0)
+        return true;
+    if (!method_allows(cfg, rq->method, rq, d))
+        return false;
+    if (strcmp(rq->method, "HEAD") != 0 || route_names_head(cfg, d->route))
+        return true;
+
+    long route = d->route;
+    bool allowed = method_allows(cfg, "GET", rq, d);
+    if (allowed)
+        d->route = route;
     return allowed;
 }
 
