@@ -128,45 +128,86 @@ static bool match_class(const char **pp, char c)
     return hit != negate;
 }
 
-bool scan_glob_match(const char *pat, const char *s)
+/*
+ * Results of glob_at(). The two abort results prune the search. When the
+ * text runs out, no later start for an earlier star can match either. A
+ * single star that reaches a '/' cannot be helped by moving an earlier
+ * single star, only by a double star. Without them, a glob such as
+ * "*a*a*a*a*b" takes time exponential in the number of stars.
+ */
+enum glob_result { GLOB_MATCH, GLOB_NOMATCH, GLOB_ABORT_ALL, GLOB_ABORT_TO_DOUBLE_STAR };
+
+static enum glob_result glob_at(const char *pat, const char *s);
+
+/* Tries `rest` at every position from `s`; a single star (`cross_slash` false) stops at '/'. */
+static enum glob_result glob_star(const char *rest, const char *s, bool cross_slash)
+{
+    for (const char *t = s;; t++) {
+        enum glob_result r = glob_at(rest, t);
+
+        if (r == GLOB_MATCH || r == GLOB_ABORT_ALL)
+            return r;
+        if (r == GLOB_ABORT_TO_DOUBLE_STAR && !cross_slash)
+            return r;
+        if (*t == '\0')
+            return GLOB_ABORT_ALL;
+        if (*t == '/' && !cross_slash)
+            return GLOB_ABORT_TO_DOUBLE_STAR;
+    }
+}
+
+/*
+ * "**" spans folders; "**" followed by '/' matches zero or more whole
+ * folders. The zero-folder form needs one byte less, so running out of text
+ * in the other form aborts the search only when the zero-folder form ran out
+ * too.
+ */
+static enum glob_result glob_double_star(const char *rest, const char *s)
+{
+    enum glob_result zero, more;
+
+    if (*rest != '/')
+        return glob_star(rest, s, true);
+    zero = glob_at(rest + 1, s);
+    if (zero == GLOB_MATCH)
+        return GLOB_MATCH;
+    more = glob_star(rest, s, true);
+    if (more == GLOB_ABORT_ALL && zero != GLOB_ABORT_ALL)
+        return GLOB_NOMATCH;
+    return more;
+}
+
+static enum glob_result glob_at(const char *pat, const char *s)
 {
     while (*pat != '\0') {
         if (pat[0] == '*' && pat[1] == '*') {
-            const char *rest = pat + 2;
-
-            if (*rest == '/')
-                rest++;
-            for (const char *t = s;; t++) {
-                if (scan_glob_match(rest, t))
-                    return true;
-                if (*t == '\0')
-                    return false;
-            }
+            while (*pat == '*')
+                pat++;
+            return glob_double_star(pat, s);
         }
-        if (*pat == '*') {
-            for (const char *t = s;; t++) {
-                if (scan_glob_match(pat + 1, t))
-                    return true;
-                if (*t == '\0' || *t == '/')
-                    return false;
-            }
-        }
+        if (*pat == '*')
+            return glob_star(pat + 1, s, false);
         if (*s == '\0')
-            return false;
+            return GLOB_ABORT_ALL;
         if (*pat == '[') {
             if (*s == '/' || !match_class(&pat, *s))
-                return false;
+                return GLOB_NOMATCH;
             s++;
             continue;
         }
         if (*pat == '\\' && pat[1] != '\0')
             pat++;
         if (!(*pat == '?' ? *s != '/' : *pat == *s))
-            return false;
+            return GLOB_NOMATCH;
         pat++;
         s++;
     }
-    return *s == '\0';
+    return *s == '\0' ? GLOB_MATCH : GLOB_NOMATCH;
+}
+
+bool scan_glob_match(const char *pat, const char *s)
+{
+    return glob_at(pat, s) == GLOB_MATCH;
 }
 
 /*

@@ -1,0 +1,82 @@
+/*
+ * test_scan_break.c: regression cases for scanner defects found by
+ * hostile input: ignore-file globs that took exponential time.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "scan/suppress.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Bytes of the name that the star-heavy globs run against. */
+#define LONG_NAME_LEN 200u
+
+/*
+ * Globs with many stars against a 200-byte name. Plain backtracking tries
+ * on the order of C(200, 12) splits for the first case, while the pruned
+ * matcher finishes at once. So a regression makes this test time out.
+ */
+static void glob_many_stars_is_fast(void **state)
+{
+    static const struct {
+        const char *glob;
+        bool match;
+    } cases[] = {
+        {"*a*a*a*a*a*a*a*a*a*a*a*a*b", false}, /* single stars, no 'b' in the name */
+        {"**a**a**a**a**a**a**a**a**a**b", false}, /* double stars, no 'b' */
+        {"**/**/**/**/**/**/**/**/b", false},      /* zero-folder forms, no 'b' */
+        {"*a*a*a*a*a*a*a*a*a*a*a*a*a", true},  /* the same stars can still match */
+    };
+    char name[LONG_NAME_LEN + 1];
+
+    (void)state;
+    memset(name, 'a', LONG_NAME_LEN);
+    name[LONG_NAME_LEN] = '\0';
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        if (scan_glob_match(cases[i].glob, name) != cases[i].match)
+            fail_msg("case %zu: %s", i, cases[i].glob);
+    }
+}
+
+/* ".gitignore" semantics that the pruned matcher must keep. */
+static void glob_double_star_folders(void **state)
+{
+    static const struct {
+        const char *glob;
+        const char *path;
+        bool match;
+    } cases[] = {
+        {"a/**/b", "a/b", true},        /* zero folders */
+        {"a/**/b", "a/x/y/b", true},    /* several folders */
+        {"a/**/b", "a/xb", false},      /* a double star then a slash matches whole folders */
+        {"**/b", "xb", false},          /* the same at the start */
+        {"**/b", "x/b", true},          /* one folder */
+        {"a/**", "a/x/y", true},        /* everything below a */
+        {"*/b", "x/y/b", false},        /* a single star stays in one name */
+        {"*x*/b", "axa/b", true},       /* stars on both sides of a literal */
+        {"*x*/b", "axa/c/b", false},    /* and still within one name */
+    };
+    (void)state;
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        if (scan_glob_match(cases[i].glob, cases[i].path) != cases[i].match)
+            fail_msg("case %zu: %s on %s", i, cases[i].glob, cases[i].path);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(glob_many_stars_is_fast),
+        cmocka_unit_test(glob_double_star_folders),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
