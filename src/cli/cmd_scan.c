@@ -253,6 +253,13 @@ static bool check_options(const struct scan_cli *cli, enum scan_format *format,
         cli_error("options cannot be combined", "--git-history --diff", "give one of them");
         return false;
     }
+    /* git would read such a REV as an option, and "--output=FILE" writes a file. */
+    if (cli->opts.diff_rev != NULL &&
+        (cli->opts.diff_rev[0] == '-' || cli->opts.diff_rev[0] == '\0')) {
+        cli_error("invalid revision", cli->opts.diff_rev,
+                  "give a branch, tag or commit id that does not start with '-'");
+        return false;
+    }
     return true;
 }
 

@@ -122,23 +122,40 @@ static diff_file *add_diff_file(struct scan_diff *d, const char *path, size_t le
     return f;
 }
 
-/* Parses "@@ -a,b +c,d @@" and adds lines c .. c+d-1 (d defaults to 1). */
-static void add_hunk(diff_file *f, const char *line)
+/* Parses "N" or "N,COUNT" after a hunk's '-' or '+'; COUNT defaults to 1. */
+static const char *hunk_range(const char *p, unsigned long *first, unsigned long *count)
 {
-    const char *plus = strchr(line, '+');
     char *end;
-    unsigned long first, count = 1;
+
+    *first = strtoul(p, &end, 10);
+    *count = 1;
+    if (*end == ',')
+        *count = strtoul(end + 1, &end, 10);
+    return end;
+}
+
+/*
+ * Parses "@@ -a,b +c,d @@", adds lines c .. c+d-1 to `f` and returns b + d,
+ * the number of body lines that follow the header with --unified=0.
+ */
+static unsigned long add_hunk(diff_file *f, const char *line)
+{
+    const char *minus = strchr(line, '-');
+    const char *plus;
+    unsigned long old_first, old_count, first, count;
     diff_range *r;
 
-    if (f == NULL || plus == NULL)
-        return;
-    first = strtoul(plus + 1, &end, 10);
-    if (*end == ',')
-        count = strtoul(end + 1, &end, 10);
-    if (count == 0 || (r = scan_vec_push(&f->ranges, sizeof(*r))) == NULL)
-        return;
-    r->first = first;
-    r->last = first + count - 1;
+    if (minus == NULL)
+        return 0;
+    plus = hunk_range(minus + 1, &old_first, &old_count);
+    if (plus[0] != ' ' || plus[1] != '+')
+        return 0;
+    hunk_range(plus + 2, &first, &count);
+    if (f != NULL && count > 0 && (r = scan_vec_push(&f->ranges, sizeof(*r))) != NULL) {
+        r->first = first;
+        r->last = first + count - 1;
+    }
+    return old_count + count;
 }
 
 /*
@@ -176,25 +193,35 @@ static size_t diff_path(char *s)
 
 static bool read_diff(struct scan_diff *d, const char *root, const char *rev)
 {
+    /* --end-of-options keeps a REV such as "--output=FILE" from being read as an option. */
     const char *argv[] = {"git", "-C", root, "-c", "core.quotePath=false", "diff", "--unified=0",
-                          "--no-color", "--no-ext-diff", "--relative", "--diff-filter=d", rev, "--",
-                          NULL};
+                          "--no-color", "--no-ext-diff", "--relative", "--diff-filter=d",
+                          "--end-of-options", rev, "--", NULL};
     git_proc p;
     char *line = NULL;
     size_t cap = 0;
     diff_file *current = NULL;
+    unsigned long body_lines = 0;
 
     if (!git_start(&p, argv, false)) {
         git_finish(&p);
         return false;
     }
+
+    /*
+     * Body lines are skipped by count, because an added line that starts
+     * with "++ " or "@@ " reads "+++ ..." or "+@@ ..." in the diff and must
+     * not start a new file or hunk.
+     */
     while (getline(&line, &cap, p.out) > 0) {
-        if (strncmp(line, "+++ ", 4) == 0) {
+        if (body_lines > 0) {
+            body_lines -= line[0] == '\\' ? 0 : 1;
+        } else if (strncmp(line, "+++ ", 4) == 0) {
             size_t len = diff_path(line + 4);
 
             current = strcmp(line + 4, "/dev/null") == 0 ? NULL : add_diff_file(d, line + 4, len);
         } else if (strncmp(line, "@@ ", 3) == 0) {
-            add_hunk(current, line);
+            body_lines = add_hunk(current, line);
         }
     }
     free(line);

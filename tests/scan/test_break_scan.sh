@@ -1,0 +1,43 @@
+#!/bin/bash
+# jwtguard scan on hostile input: revisions that look like git options and
+# diff lines that look like diff headers. Each case failed before its fix.
+set -euo pipefail
+source "$JWG_SOURCE_DIR/tests/cli/lib.sh"
+
+TOKEN="eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIiwiaXNzIjoiaHR0cHM6Ly9pc3N1ZXIuZXhhbXBsZSIsImV4cCI6MTgwMDAwMDAwMH0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+
+git_commit() {
+    git -C "$1" -c user.email=t@example -c user.name=t add -A
+    git -C "$1" -c user.email=t@example -c user.name=t commit -qm "$2"
+}
+
+# A repository whose working tree adds a token in a second hunk, after an
+# added line that starts with "++ " and so reads "+++ " in the diff.
+REPO="$WORK/repo"
+mkdir -p "$REPO"
+git -C "$REPO" init -q
+printf 'line%s\n' 1 2 3 4 5 6 7 8 > "$REPO/app.log"
+git_commit "$REPO" base
+{
+    printf 'line1\n++ not a diff header\n'
+    printf 'line%s\n' 2 3 4 5 6
+    printf 'Authorization: Bearer %s\n' "$TOKEN"
+    printf 'line%s\n' 7 8
+} > "$REPO/app.log"
+
+check_table <<EOF
+# The token is on an added line: a line reading "+++ " must not hide it.
+scan --format json --diff HEAD "\$REPO"                | 1 | "rule_id":"JG102" | diff: fake file header
+# A REV that git would read as an option is a usage error, and git never runs.
+scan --diff --output=\$WORK/injected "\$REPO"          | 2 | invalid revision (--output= | diff: option as REV
+scan --diff=--output=\$WORK/injected "\$REPO"          | 2 | invalid revision | diff: option after '='
+scan --diff '' "\$REPO"                                | 2 | invalid revision | diff: empty REV
+EOF
+assert "diff: no file written by git" test ! -e "$WORK/injected"
+
+# The finding sits on line 8 of app.log.
+run "scan --format json --diff HEAD \"\$REPO\""
+assert "diff: finding on line 8 of app.log" \
+    test "$(jq -r '.findings[] | "\(.path):\(.start_line)"' "$WORK/out")" = "app.log:8"
+
+finish
