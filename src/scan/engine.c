@@ -23,6 +23,7 @@
 
 #include "internal.h"
 #include "scan/ctx.h"
+#include "scan/map_guard.h"
 
 /* Bytes checked for a NUL to call a file binary, as git and ripgrep do. */
 #define BINARY_PROBE_BYTES 8192u
@@ -172,6 +173,8 @@ scan_ctx *scan_ctx_new(const scan_options *opts)
     pthread_mutex_init(&ctx->lock, NULL);
     pthread_mutex_init(&ctx->note_lock, NULL);
     atomic_init(&ctx->next_input, 0);
+    /* Without the guard a file that shrinks while mapped still kills the scan, as before. */
+    (void)scan_map_guard_install();
     if (RAND_bytes(ctx->note_key, sizeof(ctx->note_key)) != 1 || !compile_database(ctx)) {
         scan_ctx_free(ctx);
         return NULL;
@@ -398,7 +401,10 @@ static void scan_disk_file(scan_ctx *ctx, hs_scratch_t *scratch, const scan_inpu
         goto out;
     }
     (void)posix_madvise(map, (size_t)st.st_size, POSIX_MADV_SEQUENTIAL);
+    scan_map_guard_begin(map, (size_t)st.st_size);
     scan_memory(ctx, scratch, in, map, (size_t)st.st_size);
+    if (scan_map_guard_end())
+        scan_add_skip(ctx, in->path, "file shrank while being read", true);
     munmap(map, (size_t)st.st_size);
 out:
     close(fd);
@@ -545,7 +551,10 @@ static void finish_streamed_job(scan_ctx *ctx, scan_job *job, int fd, size_t siz
     }
     job->file.data = map;
     job->file.len = size;
+    scan_map_guard_begin(map, size);
     finish_job(ctx, job);
+    if (scan_map_guard_end())
+        scan_add_skip(ctx, job->file.path, "file shrank while being read", true);
     munmap(map, size);
 }
 
@@ -676,12 +685,15 @@ static void complete_late_result(const scan_ctx *ctx, scan_result *r)
         close(fd);
         return;
     }
+    /* A file that shrinks now reads as zeros: no allow comment, and a line hash of blank text. */
+    scan_map_guard_begin(map, (size_t)st.st_size);
     if (r->suppressed == SCAN_SUPPRESS_NONE &&
         scan_inline_allowed(map, (size_t)st.st_size, line_offset(map, (size_t)st.st_size, r->line),
                             r->rule->id))
         r->suppressed = SCAN_SUPPRESS_INLINE;
     if (ctx->opts.line_hashes)
         scan_line_hashes(map, (size_t)st.st_size, &r->line, &r->line_hash, 1);
+    (void)scan_map_guard_end();
     munmap(map, (size_t)st.st_size);
     close(fd);
 }

@@ -1,16 +1,21 @@
 /*
  * test_scan_break.c: regression cases for scanner defects found by
- * hostile input: ignore-file globs that took exponential time.
+ * hostile input: ignore-file globs that took exponential time, and a
+ * mapped file that shrinks while it is read.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "scan/map_guard.h"
 #include "scan/suppress.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -71,11 +76,51 @@ static void glob_double_star_folders(void **state)
     }
 }
 
+/*
+ * Maps a three-page file, truncates it to one page and reads the last
+ * page. Without the guard this read raises SIGBUS and kills the test.
+ */
+static void map_guard_survives_truncate(void **state)
+{
+    char path[] = "/tmp/test_scan_break.XXXXXX";
+    long page = sysconf(_SC_PAGESIZE);
+    size_t size = 3u * (size_t)page;
+    int fd = mkstemp(path);
+    char *buf = malloc(size);
+    volatile const uint8_t *map;
+
+    (void)state;
+    assert_true(fd >= 0);
+    assert_non_null(buf);
+    unlink(path);
+    memset(buf, 'x', size);
+    assert_int_equal(write(fd, buf, size), (ssize_t)size);
+    map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    assert_true(map != MAP_FAILED);
+    assert_int_equal(ftruncate(fd, page), 0);
+
+    assert_true(scan_map_guard_install());
+    scan_map_guard_begin((const void *)map, size);
+    assert_int_equal(map[0], 'x');
+    assert_int_equal(map[size - 1], 0);
+    assert_true(scan_map_guard_end());
+
+    /* A read that does not fault leaves the next guard clean. */
+    scan_map_guard_begin((const void *)map, size);
+    assert_int_equal(map[1], 'x');
+    assert_false(scan_map_guard_end());
+
+    munmap((void *)(uintptr_t)map, size);
+    close(fd);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(glob_many_stars_is_fast),
         cmocka_unit_test(glob_double_star_folders),
+        cmocka_unit_test(map_guard_survives_truncate),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
