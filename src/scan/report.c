@@ -94,7 +94,17 @@ static void json_cstr(FILE *out, const char *s)
         scan_json_string(out, s, strlen(s));
 }
 
-/* Writes a string for a terminal: bytes outside printable ASCII as \xNN, UTF-8 text as it is. */
+/* Whether the UTF-8 sequence at `p` encodes a C1 control, U+0080 to U+009F. */
+static bool is_c1_control(const unsigned char *p, size_t n)
+{
+    return n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+}
+
+/*
+ * Writes a string for a terminal: control characters and invalid UTF-8 as
+ * \xNN, other UTF-8 text as it is. C1 controls count as control characters
+ * because some terminals act on U+009B (CSI) as on ESC [.
+ */
 static void print_safe(FILE *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -103,7 +113,10 @@ static void print_safe(FILE *out, const char *s)
     for (size_t i = 0; i < len;) {
         size_t n = p[i] >= 0x80 ? utf8_seq_len(p + i, len - i) : 1;
 
-        if (n > 1) {
+        if (is_c1_control(p + i, n)) {
+            fprintf(out, "\\x%02x\\x%02x", p[i], p[i + 1]);
+            i += 2;
+        } else if (n > 1) {
             fwrite(p + i, 1, n, out);
             i += n;
         } else if (p[i] < 0x20 || p[i] == 0x7f || n == 0) {

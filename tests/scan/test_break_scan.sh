@@ -1,6 +1,7 @@
 #!/bin/bash
-# jwtguard scan on hostile input: revisions that look like git options and
-# diff lines that look like diff headers. Each case failed before its fix.
+# jwtguard scan on hostile input: revisions that look like git options,
+# diff lines that look like diff headers and terminal controls in file
+# names. Each case failed before its fix.
 set -euo pipefail
 source "$JWG_SOURCE_DIR/tests/cli/lib.sh"
 
@@ -39,5 +40,22 @@ assert "diff: no file written by git" test ! -e "$WORK/injected"
 run "scan --format json --diff HEAD \"\$REPO\""
 assert "diff: finding on line 8 of app.log" \
     test "$(jq -r '.findings[] | "\(.path):\(.start_line)"' "$WORK/out")" = "app.log:8"
+
+# File names with ESC, a UTF-8 encoded C1 CSI (U+009B) and a newline.
+NAMES="$WORK/names"
+mkdir -p "$NAMES"
+for name in $'esc\e[31m.log' $'csi\xc2\x9b31m.log' $'new\nline.log'; do
+    printf 'Authorization: Bearer %s\n' "$TOKEN" > "$NAMES/$name"
+done
+run "scan \"\$NAMES\""
+assert "names: text exit 1" test "$STATUS" = 1
+assert "names: no raw ESC in text" test "$(grep -c $'\e' "$WORK/out")" = 0
+assert "names: no raw C1 CSI in text" test "$(grep -c $'\xc2\x9b' "$WORK/out")" = 0
+assert "names: C1 CSI printed as escapes" grep -qF 'csi\xc2\x9b31m.log:1:23:' "$WORK/out"
+assert "names: newline printed as an escape" grep -qF 'new\x0aline.log:1:23:' "$WORK/out"
+for format in json sarif; do
+    run "scan --format $format \"\$NAMES\""
+    assert "names: $format output is valid JSON" jq -e . "$WORK/out" > /dev/null
+done
 
 finish
