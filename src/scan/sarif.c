@@ -5,13 +5,17 @@
  * writer keeps them:
  *   - rule ids are unique, and every rule has a fullDescription and help;
  *   - every result has exactly one location, with a relative URI under
- *     %SRCROOT% and a 1-based region whose endColumn is exclusive;
+ *     %SRCROOT% (a file:// URI for a path named outside the working
+ *     folder) and a 1-based region whose endColumn is exclusive;
  *   - a run has at most 25,000 results, GitHub's documented limit;
  *   - primaryLocationLineHash is computed as the upload-sarif action does. Findings on standard input have no repository file to point
  * at, so they are left out and counted in runs[0].properties.
  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jwtguard/jwtguard.h"
 #include "scan/ctx.h"
@@ -56,12 +60,11 @@ static void json_text_capped(FILE *out, const char *s)
     scan_json_string(out, s, len);
 }
 
-/* Writes a relative path as a URI reference: bytes outside RFC 3986 unreserved and '/' are %XX. */
-static void json_uri(FILE *out, const char *path)
+/* Writes a path as URI text, without quotes: bytes outside RFC 3986 unreserved and '/' are %XX. */
+static void json_uri_body(FILE *out, const char *path)
 {
     static const char digits[] = "0123456789ABCDEF";
 
-    fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)path; *p != '\0'; p++) {
         if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
             strchr("-._~/", *p) != NULL)
@@ -69,6 +72,13 @@ static void json_uri(FILE *out, const char *path)
         else
             fprintf(out, "%%%c%c", digits[*p >> 4], digits[*p & 0xf]);
     }
+}
+
+/* Writes a relative path as a quoted URI reference. */
+static void json_uri(FILE *out, const char *path)
+{
+    fputc('"', out);
+    json_uri_body(out, path);
     fputc('"', out);
 }
 
@@ -163,10 +173,86 @@ static void write_region(FILE *out, const scan_result *r)
     fputc('}', out);
 }
 
+/* Whether `path` has a ".." name, which would leave %SRCROOT% if written as it is. */
+static bool has_parent_name(const char *path)
+{
+    for (const char *p = path; (p = strstr(p, "..")) != NULL; p += 2) {
+        if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Writes `path`, joined to `cwd` unless it is absolute, into `out` as an
+ * absolute path without "." and ".." names. Names are removed as text, not
+ * resolved, so a symbolic link in the path stays as given. Returns false
+ * when the result does not fit.
+ */
+static bool normalize_path(const char *cwd, const char *path, char *out, size_t cap)
+{
+    char joined[2 * PATH_MAX];
+    size_t len = 0;
+    char *name, *save = NULL;
+
+    if (snprintf(joined, sizeof(joined), "%s/%s", path[0] == '/' ? "" : cwd, path) >=
+        (int)sizeof(joined))
+        return false;
+    for (name = strtok_r(joined, "/", &save); name != NULL; name = strtok_r(NULL, "/", &save)) {
+        size_t n = strlen(name);
+
+        if (strcmp(name, ".") == 0)
+            continue;
+        if (strcmp(name, "..") == 0) {
+            while (len > 0 && out[--len] != '/') {
+            }
+            continue;
+        }
+        if (len + 1 + n + 1 > cap)
+            return false;
+        out[len++] = '/';
+        memcpy(out + len, name, n);
+        len += n;
+    }
+    if (len == 0)
+        out[len++] = '/';
+    out[len] = '\0';
+    return true;
+}
+
+/* Returns the part of `absolute` below the folder `cwd`, or NULL when it lies outside. */
+static const char *below_folder(const char *absolute, const char *cwd)
+{
+    size_t n = strcmp(cwd, "/") == 0 ? 0 : strlen(cwd);
+
+    if (strncmp(absolute, cwd, n) != 0 || absolute[n] != '/' || absolute[n + 1] == '\0')
+        return NULL;
+    return absolute + n + 1;
+}
+
+/*
+ * Writes an artifactLocation. A path that is absolute or has a ".." name
+ * is made relative to the working folder when it lies inside it. Outside
+ * it, the path has no place under %SRCROOT%, so it is written as an
+ * absolute file:// URI without uriBaseId.
+ */
 static void write_location(FILE *out, const char *path)
 {
+    char cwd[PATH_MAX], absolute[PATH_MAX];
+    const char *relative = path;
+
     fputs("\"physicalLocation\":{\"artifactLocation\":{\"uri\":", out);
-    json_uri(out, path);
+    if ((path[0] == '/' || has_parent_name(path)) && getcwd(cwd, sizeof(cwd)) != NULL &&
+        normalize_path(cwd, path, absolute, sizeof(absolute))) {
+        relative = below_folder(absolute, cwd);
+        if (relative == NULL) {
+            fputs("\"file://", out);
+            json_uri_body(out, absolute);
+            fputs("\"},", out);
+            return;
+        }
+    }
+    json_uri(out, relative);
     fputs(",\"uriBaseId\":\"%SRCROOT%\"},", out);
 }
 

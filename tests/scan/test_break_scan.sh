@@ -1,7 +1,7 @@
 #!/bin/bash
 # jwtguard scan on hostile input: revisions that look like git options,
-# diff lines that look like diff headers and terminal controls in file
-# names. Each case failed before its fix.
+# diff lines that look like diff headers, terminal controls in file names
+# and absolute or ".." paths in SARIF. Each case failed before its fix.
 set -euo pipefail
 source "$JWG_SOURCE_DIR/tests/cli/lib.sh"
 
@@ -57,5 +57,23 @@ for format in json sarif; do
     run "scan --format $format \"\$NAMES\""
     assert "names: $format output is valid JSON" jq -e . "$WORK/out" > /dev/null
 done
+
+# SARIF URIs: an absolute or ".." path inside the working folder becomes
+# relative to it; one outside it becomes a file:// URI without uriBaseId.
+mkdir -p "$WORK/sarif/inside" "$WORK/outside"
+printf 'Authorization: Bearer %s\n' "$TOKEN" > "$WORK/sarif/inside/a.log"
+printf 'Authorization: Bearer %s\n' "$TOKEN" > "$WORK/outside/b.log"
+uris() {
+    jq -r '.runs[0].results[].locations[0].physicalLocation.artifactLocation | "\(.uri) \(.uriBaseId)"' \
+        "$WORK/out" | sort | tr '\n' ';'
+}
+cd "$WORK/sarif"
+run "scan --format sarif \"\$WORK/sarif/inside\" ../sarif/inside"
+assert "sarif: absolute and .. paths inside the folder are relative" \
+    test "$(uris)" = "inside/a.log %SRCROOT%;inside/a.log %SRCROOT%;"
+run "scan --format sarif ../outside/b.log"
+assert "sarif: a path outside the folder is a file URI" \
+    test "$(uris)" = "file://$WORK/outside/b.log null;"
+cd "$WORK"
 
 finish
