@@ -21,8 +21,8 @@ check: deps build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
 
 demo: deps build
-	JWTGUARD=$(BUILD_DIR)/jwtguard bash examples/demo.sh
-	JWTGUARD=$(BUILD_DIR)/jwtguard bash examples/scan-demo.sh
+	JWTGUARD=$(abspath $(BUILD_DIR))/jwtguard bash examples/demo.sh
+	JWTGUARD=$(abspath $(BUILD_DIR))/jwtguard bash examples/scan-demo.sh
 
 bench: deps build
 	cmake --build $(BUILD_DIR) --target bench_verify bench_alloc bench_json

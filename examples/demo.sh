@@ -51,6 +51,11 @@ oversize             | hs  | JWG_ERR_TOKEN_TOO_LARGE
 '
 
 mismatches=0
+echo "== jwtguard verify: each token in examples/tokens/ against the keys in examples/keys/"
+echo "   KEYS: rsa = RSA JWK bound to RS256, rsa_pem = the same key as unbound PEM,"
+echo "   ec = P-256 JWK, ed = Ed25519 JWK, hs = HMAC secret file."
+echo "   EXPECTED is the verdict the token was made for; VERDICT is what jwtguard said."
+echo
 printf '%-22s %-8s %-27s %-9s %s\n' TOKEN KEYS EXPECTED VERDICT ERROR
 while IFS='|' read -r name keyset expected; do
     name=$(echo "$name" | tr -d ' ')

@@ -24,7 +24,7 @@ chmod 644 "$here/keys/legacy.secret"
 run_policy() {
     local status
 
-    echo "\$ jwtguard policy $*"
+    echo "\$ (cd examples && jwtguard policy $*)"
     set +e
     "$JWTGUARD" policy "$@"
     json=$("$JWTGUARD" policy "$@" --format json)
@@ -37,6 +37,9 @@ run_policy() {
     fi
 }
 
+echo "== jwtguard policy: the example fleet in examples/policies/ breaks rules on purpose,"
+echo "   so every error below is an expected finding."
+echo
 missing=0
 expect_rules() {
     for rule in "$@"; do
