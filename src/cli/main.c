@@ -42,7 +42,7 @@ static void print_usage(FILE *f)
     fputs("\n  jwtguard help COMMAND   print the options of COMMAND\n"
           "  jwtguard --version      print the version\n\n"
           "Exit status: 0 success, 1 token rejected or findings, 2 usage or configuration "
-          "error.\nSee jwtguard(1).\n",
+          "error,\n3 scan incomplete.\nSee jwtguard(1).\n",
           f);
 }
 
