@@ -86,7 +86,7 @@ static void note_errorf(srv_state *s, const char *what, const char *why)
     srv_redis_note_error(s, text);
 }
 
-static bool stop_requested(srv_redis *r)
+bool srv_redis_stop_requested(srv_redis *r)
 {
     bool stop;
 
@@ -258,7 +258,7 @@ static void follow(srv_state *s, redisContext *sub)
     int64_t last_rx = (int64_t)time(NULL), last_tick = last_rx;
     int64_t silence_ms = PING_INTERVAL_S * 1000 + 2 * s->cfg.redis_timeout_ms;
 
-    while (!stop_requested(r)) {
+    while (!srv_redis_stop_requested(r)) {
         struct pollfd p = {.fd = sub->fd, .events = POLLIN};
         int n = poll(&p, 1, TICK_MS);
         int64_t now = (int64_t)time(NULL);
@@ -335,7 +335,7 @@ static void *redis_thread(void *arg)
     srv_state *s = arg;
     int64_t backoff = BACKOFF_MIN_MS;
 
-    while (!stop_requested(s->redis)) {
+    while (!srv_redis_stop_requested(s->redis)) {
         if (run_session(s) == 0)
             backoff = BACKOFF_MIN_MS;
         mark_first_attempt_done(s->redis);
@@ -378,10 +378,17 @@ int srv_redis_start(srv_state *s, const char *url, char *detail, size_t detail_l
     }
     r->thread_started = true;
 
-    /* The first attempt ends within a few timeouts; a failure is not an error here. */
+    /*
+     * A failure of the first attempt is not an error here, and neither is
+     * a slow one: past the wait the service starts with the state not
+     * current, as when Redis is down, and the thread carries on.
+     */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += SRV_FIRST_ATTEMPT_MAX_S;
     pthread_mutex_lock(&r->wake_lock);
-    while (!r->first_attempt_done)
-        pthread_cond_wait(&r->wake, &r->wake_lock);
+    while (!r->first_attempt_done && pthread_cond_timedwait(&r->wake, &r->wake_lock, &until) != ETIMEDOUT)
+        ;
     pthread_mutex_unlock(&r->wake_lock);
     return 0;
 }

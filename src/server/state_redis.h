@@ -10,6 +10,17 @@
 /* Keys per SCAN batch during a mirror load. */
 #define SRV_SCAN_BATCH "1000"
 
+/*
+ * Maximum duration of a mirror load, in seconds. A Redis whose SCAN cursor
+ * never returns to 0 would otherwise hold the thread forever. At COUNT 1000
+ * this is an estimated 100 million keys of a local Redis, far more than
+ * the mirror's bound.
+ */
+#define SRV_LOAD_MAX_S 60
+
+/* Maximum wait at start for the first connection and load, in seconds; the service then starts not ready. */
+#define SRV_FIRST_ATTEMPT_MAX_S 5
+
 struct srv_redis {
     srv_redis_addr addr; /* contains the password, wiped in srv_redis_stop() */
     char address[400];   /* for logs, without the password */
@@ -36,9 +47,13 @@ struct srv_redis {
  */
 void srv_redis_note_error(srv_state *s, const char *what);
 
+/* Returns true once srv_redis_stop() has asked the thread to end. */
+bool srv_redis_stop_requested(srv_redis *r);
+
 /*
  * Loads every revocation from Redis into a new mirror and swaps it in.
- * Returns 0, or -1 with the reason in `why`.
+ * Returns 0, or -1 with the reason in `why`, also when a stop is requested
+ * or the load runs past SRV_LOAD_MAX_S.
  */
 int srv_redis_load_mirror(srv_state *s, char *why, size_t why_len);
 

@@ -141,9 +141,18 @@ int srv_redis_load_mirror(srv_state *s, char *why, size_t why_len)
             snprintf(why, why_len, "out of memory");
         goto out;
     }
+    int64_t deadline = (int64_t)time(NULL) + SRV_LOAD_MAX_S;
     do {
         if (scan_step(c, m, pattern, cursor, why, why_len) != 0)
             goto out;
+        if (srv_redis_stop_requested(s->redis)) {
+            snprintf(why, why_len, "stopped during the load");
+            goto out;
+        }
+        if ((int64_t)time(NULL) > deadline) {
+            snprintf(why, why_len, "SCAN did not finish within %d s", SRV_LOAD_MAX_S);
+            goto out;
+        }
     } while (strcmp(cursor, "0") != 0);
 
     pthread_mutex_lock(&s->lock);
