@@ -8,18 +8,21 @@
 #   SOAK_SECONDS  length of the memory soak with distinct tokens (default 600; 0 skips it)
 # Environment:
 #   JWTGUARD     the command (default $BUILD_DIR/jwtguard)
-#   BUILD_DIR    where bench_verify and bench_server_tokens are built (default build)
+#   BUILD_DIR    where bench_server_raw and bench_server_tokens are built (default build)
 #   DURATION     seconds per wrk run (default 10)
 #   CONNECTIONS  wrk connections at peak (default 64)
 #   REPS         alternating static and jwtguard runs per row (default 3)
 #   THREADS      jwtguard serve --threads (default: the service's own default)
+#   TRANSPORT    how nginx reaches both auth services in the throughput table:
+#                unix (Unix sockets, default) or tcp (loopback TCP); the CPU
+#                table always measures both
 #
 # Setup: nginx with one worker in front (its protected location serves
 # empty_gif, because a `return` would skip auth_request), upstream
-# keep-alive to the auth service; the static responder is a second nginx
-# with one worker answering `return 200`; jwtguard serve with its default
-# threads logs every decision to a file. wrk, nginx and the auth service
-# share the machine's CPUs.
+# keep-alive to the auth service over a Unix socket or loopback TCP; the
+# static responder is a second nginx with one worker answering `return 200`
+# on both; jwtguard serve with its default threads logs every decision to a
+# file. wrk, nginx and the auth service share the machine's CPUs.
 set -euo pipefail
 
 SOAK=${1:-600}
@@ -28,6 +31,8 @@ JWTGUARD=${JWTGUARD:-$BUILD_DIR/jwtguard}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 REPS=${REPS:-3}
+TRANSPORT=${TRANSPORT:-unix}
+case "$TRANSPORT" in tcp|unix) ;; *) echo "bench_server: error: invalid TRANSPORT ($TRANSPORT): use unix or tcp" >&2; exit 2 ;; esac
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 case "$JWTGUARD" in /*) ;; *) JWTGUARD="$PWD/$JWTGUARD" ;; esac
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$PWD/$BUILD_DIR" ;; esac
@@ -47,17 +52,17 @@ free_port() {
     "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-wait_http() {
+wait_http() { # URL [UNIX_SOCKET]
     for _ in $(seq 1 100); do
-        curl -s -o /dev/null "$1" && return 0
+        curl -s -o /dev/null ${2:+--unix-socket "$2"} "$1" && return 0
         sleep 0.1
     done
-    echo "bench_server: error: $1 did not respond within 10 s" >&2
+    echo "bench_server: error: $1${2:+ on $2} did not respond within 10 s" >&2
     exit 1
 }
 
 # ---- keys, tokens, policies ----------------------------------------------------
-cmake --build "$BUILD_DIR" --target bench_server_tokens bench_verify > /dev/null
+cmake --build "$BUILD_DIR" --target bench_server_tokens bench_server_raw > /dev/null
 head -c 32 /dev/urandom > hs.key && chmod 600 hs.key
 "$JWTGUARD" keygen --alg ES256 --kid ec1 --out-private ec.key --out-jwks ec.jwks 2> /dev/null
 TOKENS="$BUILD_DIR/bench_server_tokens"
@@ -102,15 +107,26 @@ write_policy uncached.yaml 0
 # ---- servers --------------------------------------------------------------------
 AUTH_PORT=$(free_port)
 STATIC_PORT=$(free_port)
-FRONT_PORT=$(free_port)
-BASE_PORT=$(free_port)
+AUTH_SOCK="$WORK/jwtguard.sock"
+STATIC_SOCK="$WORK/static.sock"
+# The front nginx listens on one port per auth service and transport.
+declare -A FRONT BASE
+for t in tcp unix; do
+    FRONT[$t]=$(free_port)
+    BASE[$t]=$(free_port)
+done
 
-start_jwtguard() { # POLICY
-    "$JWTGUARD" serve --policy "$1" --listen "127.0.0.1:$AUTH_PORT" --log "$WORK/serve.log" \
+start_jwtguard() { # POLICY TRANSPORT
+    local listen="127.0.0.1:$AUTH_PORT" sock=
+    if [ "$2" = unix ]; then
+        listen="unix:$AUTH_SOCK"
+        sock=$AUTH_SOCK
+    fi
+    "$JWTGUARD" serve --policy "$1" --listen "$listen" --log "$WORK/serve.log" \
         ${THREADS:+--threads "$THREADS"} 2> serve.err &
     JWT_PID=$!
     PIDS+=("$JWT_PID")
-    wait_http "http://127.0.0.1:$AUTH_PORT/healthz"
+    wait_http "http://127.0.0.1:$AUTH_PORT/healthz" "$sock"
 }
 
 stop_jwtguard() {
@@ -118,9 +134,12 @@ stop_jwtguard() {
     wait "$JWT_PID" 2>/dev/null || true
 }
 
+# The workers run as the user running this script (nginx ignores `user`
+# unless started as root), so that they may connect to the Unix sockets in $WORK.
 nginx_conf() { # DIR BODY
     mkdir -p "$1/tmp"
     cat > "$1/nginx.conf" <<EOF_CONF
+user $(id -un) $(id -gn);
 worker_processes 1;
 events { worker_connections 4096; }
 http {
@@ -137,7 +156,7 @@ EOF_CONF
     PIDS+=($!)
 }
 
-# One front server per auth service: jwtguard on FRONT_PORT, the static responder on BASE_PORT.
+# One front server block: requests to PORT pass auth_request to the upstream UPSTREAM.
 front_server() { # PORT UPSTREAM
     cat <<EOF_SERVER
     server {
@@ -163,13 +182,16 @@ front_server() { # PORT UPSTREAM
 EOF_SERVER
 }
 
-nginx_conf "$WORK/static" "    server { listen 127.0.0.1:$STATIC_PORT; location / { return 200; } }"
-nginx_conf "$WORK/front" "    upstream jwtguard { server 127.0.0.1:$AUTH_PORT; keepalive 64; }
-    upstream static { server 127.0.0.1:$STATIC_PORT; keepalive 64; }
-$(front_server "$FRONT_PORT" jwtguard)
-$(front_server "$BASE_PORT" static)"
-start_jwtguard cached.yaml
-wait_http "http://127.0.0.1:$BASE_PORT/"
+nginx_conf "$WORK/static" "    server { listen 127.0.0.1:$STATIC_PORT; listen unix:$STATIC_SOCK; location / { return 200; } }"
+nginx_conf "$WORK/front" "    upstream jwtguard_tcp { server 127.0.0.1:$AUTH_PORT; keepalive 64; }
+    upstream jwtguard_unix { server unix:$AUTH_SOCK; keepalive 64; }
+    upstream static_tcp { server 127.0.0.1:$STATIC_PORT; keepalive 64; }
+    upstream static_unix { server unix:$STATIC_SOCK; keepalive 64; }
+$(for t in tcp unix; do front_server "${FRONT[$t]}" "jwtguard_$t"; front_server "${BASE[$t]}" "static_$t"; done)"
+start_jwtguard cached.yaml "$TRANSPORT"
+FRONT_PORT=${FRONT[$TRANSPORT]}
+BASE_PORT=${BASE[$TRANSPORT]}
+for t in tcp unix; do wait_http "http://127.0.0.1:${BASE[$t]}/"; done
 wait_http "http://127.0.0.1:$FRONT_PORT/"
 
 # ---- measurements -----------------------------------------------------------------
@@ -212,7 +234,9 @@ cpu_ticks() {
 }
 
 echo "# jwtguard serve behind nginx auth_request"
-echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); nginx $(nginx -v 2>&1 | cut -d/ -f2); wrk ${DURATION}s per run"
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); nginx $(nginx -v 2>&1 | cut -d/ -f2); wrk ${DURATION}s per run; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "nginx reaches both auth services over $TRANSPORT."
 echo
 echo "| tokens | auth service | connections | req/s | p50 | p99 | ratio to static |"
 echo "|---|---|---:|---:|---:|---:|---:|"
@@ -222,7 +246,6 @@ median() {
 }
 
 TICK=$(getconf CLK_TCK)
-declare -A HIT_CPU
 
 # Static and jwtguard runs alternate REPS times, so that load from other
 # processes hits both alike; the row with the median jwtguard/static ratio is shown.
@@ -234,9 +257,7 @@ for alg in hs ec; do
         run_wrk "$BASE_PORT" "$CONNECTIONS" "$alg-one.txt"
         STATIC="$RPS | $P50 | $P99"
         STATIC_RPS=$RPS
-        before=$(cpu_ticks)
         run_wrk "$FRONT_PORT" "$CONNECTIONS" "$alg-one.txt"
-        HIT_CPU[$alg]=$(awk -v t=$(($(cpu_ticks) - before)) -v hz="$TICK" -v n="$REQUESTS" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')
         RATIO=$(awk -v a="$RPS" -v b="$STATIC_RPS" 'BEGIN { printf "%.2f", a / b }')
         RATIOS+=("$RATIO")
         ROWS+=("$RATIO|$STATIC|$RPS | $P50 | $P99")
@@ -270,26 +291,44 @@ STATIC_P99=$P99
 run_wrk "$FRONT_PORT" "$HALF_C" hs-one.txt
 echo "| HS256 repeated, about half of peak | jwtguard | $HALF_C | $RPS | $P50 | $P99 | p99 added: $(awk -v a="$P99" -v b="$STATIC_P99" 'function ms(x) { if (x ~ /us$/) return x / 1000; if (x ~ /ms$/) return x + 0; return x * 1000 } BEGIN { printf "%.3f ms", ms(a) - ms(b) }') |"
 
-# Distinct tokens with the cache off: every request verifies a signature.
-stop_jwtguard
-start_jwtguard uncached.yaml
+# CPU per request is the service's utime + stime over one wrk run, divided
+# by its requests. It is measured on each transport, on cache hits (one
+# token, cache on) and with distinct tokens and the cache off, where every
+# request verifies a signature. The baseline is bench_server_raw's CPU time
+# per raw OpenSSL check, measured just before each distinct-token run while
+# wrk is idle.
+per_request() { # TICKS_BEFORE TICKS_AFTER
+    awk -v t=$(($2 - $1)) -v hz="$TICK" -v n="$REQUESTS" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }'
+}
+
 echo
-echo "| distinct tokens, cache off | req/s | jwtguard CPU per request | raw OpenSSL verify (bench_verify) | difference | CPU per request on cache hits |"
-echo "|---|---:|---:|---:|---:|---:|"
-for alg in hs ec; do
-    name=$([ $alg = hs ] && echo HS256 || echo ES256)
-    RAW=$("$BUILD_DIR/bench_verify" --only "$name" | awk -F'|' -v a="$name" '$2 ~ a { gsub(/ /, "", $4); print $4 }')
-    before=$(cpu_ticks)
-    run_wrk "$FRONT_PORT" "$CONNECTIONS" "$alg-many.txt" distinct
-    after=$(cpu_ticks)
-    PER=$(awk -v t=$((after - before)) -v hz="$TICK" -v n="$REQUESTS" 'BEGIN { printf "%.1f", t / hz / n * 1e6 }')
-    echo "| $name | $RPS | $PER us | $RAW us | $(awk -v a="$PER" -v b="$RAW" 'BEGIN { printf "%+.1f us", a - b }') | ${HIT_CPU[$alg]} us |"
+echo "| transport | tokens | req/s | jwtguard CPU per request | raw OpenSSL verify (CPU) | difference | jwg_verify_at alone (CPU) |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+for t in tcp unix; do
+    stop_jwtguard
+    start_jwtguard cached.yaml "$t"
+    for alg in hs ec; do
+        name=$([ $alg = hs ] && echo HS256 || echo ES256)
+        before=$(cpu_ticks)
+        run_wrk "${FRONT[$t]}" "$CONNECTIONS" "$alg-one.txt"
+        echo "| $t | $name repeated, cache hits | $RPS | $(per_request "$before" "$(cpu_ticks)") us | | | |"
+    done
+    stop_jwtguard
+    start_jwtguard uncached.yaml "$t"
+    for alg in hs ec; do
+        name=$([ $alg = hs ] && echo HS256 || echo ES256)
+        read -r RAW LIB <<< "$("$BUILD_DIR/bench_server_raw" "$name")"
+        before=$(cpu_ticks)
+        run_wrk "${FRONT[$t]}" "$CONNECTIONS" "$alg-many.txt" distinct
+        PER=$(per_request "$before" "$(cpu_ticks)")
+        echo "| $t | $name distinct, cache off | $RPS | $PER us | $RAW us | $(awk -v a="$PER" -v b="$RAW" 'BEGIN { printf "%+.1f us", a - b }') | $LIB us |"
+    done
 done
 
 # Memory soak: distinct tokens with the cache on, RSS every 10 s.
 if [ "$SOAK" -gt 0 ]; then
     stop_jwtguard
-    start_jwtguard cached.yaml
+    start_jwtguard cached.yaml "$TRANSPORT"
     "$TOKENS" HS256 hs.key 200000 https://hs.test api://orders orders:read > soak.txt
     echo
     echo "memory soak: ${SOAK}s of distinct HS256 tokens (200000 cycling, cache max_entries 100000), RSS of jwtguard in KiB every 10 s:"
