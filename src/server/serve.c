@@ -172,15 +172,48 @@ bool srv_ready(srv_server *s, srv_config *cfg)
     return keys && srv_state_ready(s->state);
 }
 
+static void reload_failed(srv_server *s, const char *detail)
+{
+    atomic_fetch_add(&s->metrics.reload_failures, 1);
+    srv_log_event(s->log, "reload_failed", detail);
+    fprintf(stderr, "jwtguard: error: reload failed, the previous policy stays in use (%s)\n", detail);
+}
+
+/*
+ * Returns true when the new configuration may replace the old one as far
+ * as keys go: its key sets are usable, or the old ones are not either. A
+ * reload during an outage of a key URL would otherwise turn every check
+ * into 503 while the old keys still work.
+ * NOTE: the check fetches the new key sets on the signal thread, so the
+ * slow-client sweep waits up to the key sources' timeout.
+ */
+static bool keys_allow_swap(srv_config *old, srv_config *next, char *detail, size_t detail_len)
+{
+    char reason[JWG_DETAIL_MAX];
+    char ignored[JWG_DETAIL_MAX];
+    int64_t now = (int64_t)time(NULL);
+
+    if (jwg_verifier_keys_ready(next->verifier, now, reason, sizeof(reason)) == JWG_OK)
+        return true;
+    if (jwg_verifier_keys_ready(old->verifier, now, ignored, sizeof(ignored)) != JWG_OK)
+        return true;
+    snprintf(detail, detail_len, "the new policy has no usable key set: %s", reason);
+    return false;
+}
+
 static void reload(srv_server *s, const char *path)
 {
-    char detail[JWG_DETAIL_MAX];
+    char detail[JWG_DETAIL_MAX + 64];
     srv_config *old = srv_server_config(s);
     srv_config *next = srv_config_load(path, old->generation + 1, detail, sizeof(detail));
     if (next == NULL) {
-        atomic_fetch_add(&s->metrics.reload_failures, 1);
-        srv_log_event(s->log, "reload_failed", detail);
-        fprintf(stderr, "jwtguard: error: reload failed, the previous policy stays in use (%s)\n", detail);
+        reload_failed(s, detail);
+        srv_config_unref(old);
+        return;
+    }
+    if (!keys_allow_swap(old, next, detail, sizeof(detail))) {
+        reload_failed(s, detail);
+        srv_config_unref(next);
         srv_config_unref(old);
         return;
     }
