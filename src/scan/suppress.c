@@ -128,86 +128,151 @@ static bool match_class(const char **pp, char c)
     return hit != negate;
 }
 
-/*
- * Results of glob_at(). The two abort results prune the search. When the
- * text runs out, no later start for an earlier star can match either. A
- * single star that reaches a '/' cannot be helped by moving an earlier
- * single star, only by a double star. Without them, a glob such as
- * "*a*a*a*a*b" takes time exponential in the number of stars.
- */
-enum glob_result { GLOB_MATCH, GLOB_NOMATCH, GLOB_ABORT_ALL, GLOB_ABORT_TO_DOUBLE_STAR };
+/* One step of a compiled glob. */
+enum glob_op {
+    GLOB_LITERAL,     /* one byte, `c` */
+    GLOB_ANY,         /* '?': one byte other than '/' */
+    GLOB_CLASS,       /* '[...]' at `class_start`: one byte other than '/' */
+    GLOB_NEVER,       /* an unterminated '[': matches nothing */
+    GLOB_STAR,        /* '*': any bytes other than '/' */
+    GLOB_DOUBLE_STAR, /* "**" not followed by '/': any bytes */
+    GLOB_FOLDERS,     /* "**" then '/': zero folders, or the next step, GLOB_FOLDER_BYTES */
+    GLOB_FOLDER_BYTES /* the rest of "**" then '/': any bytes, then a '/' */
+};
 
-static enum glob_result glob_at(const char *pat, const char *s);
+typedef struct glob_step {
+    enum glob_op op;
+    char c;
+    const char *class_start;
+} glob_step;
 
-/* Tries `rest` at every position from `s`; a single star (`cross_slash` false) stops at '/'. */
-static enum glob_result glob_star(const char *rest, const char *s, bool cross_slash)
+/* Compiles `pat` into `steps` (room for strlen(pat) steps); returns the step count. */
+static size_t glob_compile(const char *pat, glob_step *steps)
 {
-    for (const char *t = s;; t++) {
-        enum glob_result r = glob_at(rest, t);
+    size_t n = 0;
 
-        if (r == GLOB_MATCH || r == GLOB_ABORT_ALL)
-            return r;
-        if (r == GLOB_ABORT_TO_DOUBLE_STAR && !cross_slash)
-            return r;
-        if (*t == '\0')
-            return GLOB_ABORT_ALL;
-        if (*t == '/' && !cross_slash)
-            return GLOB_ABORT_TO_DOUBLE_STAR;
-    }
-}
-
-/*
- * "**" spans folders; "**" followed by '/' matches zero or more whole
- * folders. The zero-folder form needs one byte less, so running out of text
- * in the other form aborts the search only when the zero-folder form ran out
- * too.
- */
-static enum glob_result glob_double_star(const char *rest, const char *s)
-{
-    enum glob_result zero, more;
-
-    if (*rest != '/')
-        return glob_star(rest, s, true);
-    zero = glob_at(rest + 1, s);
-    if (zero == GLOB_MATCH)
-        return GLOB_MATCH;
-    more = glob_star(rest, s, true);
-    if (more == GLOB_ABORT_ALL && zero != GLOB_ABORT_ALL)
-        return GLOB_NOMATCH;
-    return more;
-}
-
-static enum glob_result glob_at(const char *pat, const char *s)
-{
     while (*pat != '\0') {
+        glob_step *st = &steps[n++];
+
         if (pat[0] == '*' && pat[1] == '*') {
             while (*pat == '*')
                 pat++;
-            return glob_double_star(pat, s);
-        }
-        if (*pat == '*')
-            return glob_star(pat + 1, s, false);
-        if (*s == '\0')
-            return GLOB_ABORT_ALL;
-        if (*pat == '[') {
-            if (*s == '/' || !match_class(&pat, *s))
-                return GLOB_NOMATCH;
-            s++;
-            continue;
-        }
-        if (*pat == '\\' && pat[1] != '\0')
+            st->op = GLOB_DOUBLE_STAR;
+            if (*pat == '/') {
+                st->op = GLOB_FOLDERS;
+                steps[n++].op = GLOB_FOLDER_BYTES;
+                pat++;
+            }
+        } else if (*pat == '*' || *pat == '?') {
+            st->op = *pat == '*' ? GLOB_STAR : GLOB_ANY;
             pat++;
-        if (!(*pat == '?' ? *s != '/' : *pat == *s))
-            return GLOB_NOMATCH;
-        pat++;
-        s++;
+        } else if (*pat == '[') {
+            const char *end = pat;
+
+            st->op = GLOB_CLASS;
+            st->class_start = pat;
+            (void)match_class(&end, '\0');
+            if (end == pat) {
+                st->op = GLOB_NEVER;
+                break;
+            }
+            pat = end;
+        } else {
+            if (*pat == '\\' && pat[1] != '\0')
+                pat++;
+            st->op = GLOB_LITERAL;
+            st->c = *pat++;
+        }
     }
-    return *s == '\0' ? GLOB_MATCH : GLOB_NOMATCH;
+    return n;
 }
 
+/* Adds the steps reachable without reading a byte; each leads only forward. */
+static void glob_closure(const glob_step *steps, size_t n, bool *on)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!on[i])
+            continue;
+        if (steps[i].op == GLOB_STAR || steps[i].op == GLOB_DOUBLE_STAR ||
+            steps[i].op == GLOB_FOLDERS)
+            on[i + 1] = true;
+        if (steps[i].op == GLOB_FOLDERS)
+            on[i + 2] = true;
+    }
+}
+
+/* Moves step `i` over the byte `c`, setting the steps it reaches in `next`. */
+static void glob_advance(const glob_step *st, size_t i, char c, bool *next)
+{
+    const char *class_end = st->class_start;
+
+    switch (st->op) {
+    case GLOB_LITERAL:
+        next[i + 1] = next[i + 1] || c == st->c;
+        break;
+    case GLOB_ANY:
+        next[i + 1] = next[i + 1] || c != '/';
+        break;
+    case GLOB_CLASS:
+        next[i + 1] = next[i + 1] || (c != '/' && match_class(&class_end, c));
+        break;
+    case GLOB_STAR:
+        next[i] = next[i] || c != '/';
+        break;
+    case GLOB_DOUBLE_STAR:
+        next[i] = true;
+        break;
+    case GLOB_FOLDER_BYTES:
+        next[i] = true;
+        next[i + 1] = next[i + 1] || c == '/';
+        break;
+    case GLOB_FOLDERS:
+    case GLOB_NEVER:
+        break;
+    }
+}
+
+/*
+ * Matches by running the glob as a nondeterministic automaton over `s`,
+ * one set of live steps per byte. So the time is at most the product of
+ * the two lengths. Backtracking instead took time exponential in the
+ * number of stars for globs such as "*a*a*a*a*b".
+ */
 bool scan_glob_match(const char *pat, const char *s)
 {
-    return glob_at(pat, s) == GLOB_MATCH;
+    size_t len = strlen(pat);
+    glob_step *steps = malloc((len + 1) * sizeof(*steps));
+    bool *on = calloc(2 * (len + 2), sizeof(*on));
+    bool *next, hit = false;
+    size_t n;
+
+    if (steps == NULL || on == NULL)
+        goto out;
+    next = on + len + 2;
+    n = glob_compile(pat, steps);
+    on[0] = true;
+    glob_closure(steps, n, on);
+
+    for (; *s != '\0'; s++) {
+        bool live = false;
+
+        memset(next, 0, (n + 1) * sizeof(*next));
+        for (size_t i = 0; i < n; i++) {
+            if (on[i])
+                glob_advance(&steps[i], i, *s, next);
+        }
+        glob_closure(steps, n, next);
+        memcpy(on, next, (n + 1) * sizeof(*on));
+        for (size_t i = 0; i <= n && !live; i++)
+            live = on[i];
+        if (!live)
+            goto out;
+    }
+    hit = on[n];
+out:
+    free(steps);
+    free(on);
+    return hit;
 }
 
 /*
