@@ -193,9 +193,15 @@ static size_t diff_path(char *s)
 
 static bool read_diff(struct scan_diff *d, const char *root, const char *rev)
 {
-    /* --end-of-options keeps a REV such as "--output=FILE" from being read as an option. */
-    const char *argv[] = {"git", "-C", root, "-c", "core.quotePath=false", "diff", "--unified=0",
-                          "--no-color", "--no-ext-diff", "--relative", "--diff-filter=d",
+    /*
+     * --end-of-options keeps a REV such as "--output=FILE" from being read
+     * as an option. The repository's own config must not run commands, so
+     * fsmonitor, external diff and textconv are off; textconv would also
+     * shift line numbers.
+     */
+    const char *argv[] = {"git", "-C", root, "-c", "core.quotePath=false", "-c",
+                          "core.fsmonitor=false", "diff", "--unified=0", "--no-color",
+                          "--no-ext-diff", "--no-textconv", "--relative", "--diff-filter=d",
                           "--end-of-options", rev, "--", NULL};
     git_proc p;
     char *line = NULL;
@@ -230,8 +236,8 @@ static bool read_diff(struct scan_diff *d, const char *root, const char *rev)
 
 static bool read_untracked(struct scan_diff *d, const char *root)
 {
-    const char *argv[] = {"git", "-C", root, "ls-files", "-z", "--others", "--exclude-standard",
-                          NULL};
+    const char *argv[] = {"git", "-C", root, "-c", "core.fsmonitor=false", "ls-files", "-z",
+                          "--others", "--exclude-standard", NULL};
     git_proc p;
     char *path = NULL;
     size_t cap = 0;

@@ -36,6 +36,15 @@ scan --diff '' "\$REPO"                                | 2 | invalid revision | 
 EOF
 assert "diff: no file written by git" test ! -e "$WORK/injected"
 
+# The repository's config must not run commands through fsmonitor or a textconv driver.
+git -C "$REPO" config core.fsmonitor "touch $WORK/ran-fsmonitor; false"
+git -C "$REPO" config diff.spy.textconv "touch $WORK/ran-textconv; cat"
+printf '*.log diff=spy\n' > "$REPO/.git/info/attributes"
+run "scan --format json --diff HEAD \"\$REPO\""
+assert "diff: fsmonitor not run" test ! -e "$WORK/ran-fsmonitor"
+assert "diff: textconv not run" test ! -e "$WORK/ran-textconv"
+assert "diff: token still found with hostile config" test "$STATUS" = 1
+
 # The finding sits on line 8 of app.log.
 run "scan --format json --diff HEAD \"\$REPO\""
 assert "diff: finding on line 8 of app.log" \
