@@ -64,7 +64,15 @@ wait_http() { # URL [UNIX_SOCKET]
 # ---- keys, tokens, policies ----------------------------------------------------
 cmake --build "$BUILD_DIR" --target bench_server_tokens bench_server_raw > /dev/null
 head -c 32 /dev/urandom > hs.key && chmod 600 hs.key
-"$JWTGUARD" keygen --alg ES256 --kid ec1 --out-private ec.key --out-jwks ec.jwks 2> /dev/null
+if [ ! -x "$JWTGUARD" ]; then
+    echo "bench_server: error: the command is missing ($JWTGUARD): build it with cmake --build BUILD_DIR --target jwtguard_cli, or set JWTGUARD" >&2
+    exit 1
+fi
+if ! "$JWTGUARD" keygen --alg ES256 --kid ec1 --out-private ec.key --out-jwks ec.jwks 2> keygen.err; then
+    echo "bench_server: error: jwtguard keygen failed; its output follows" >&2
+    cat keygen.err >&2
+    exit 1
+fi
 TOKENS="$BUILD_DIR/bench_server_tokens"
 "$TOKENS" HS256 hs.key 1 https://hs.test api://orders orders:read > hs-one.txt
 "$TOKENS" ES256 ec.key 1 https://ec.test api://orders orders:read > ec-one.txt
