@@ -1,11 +1,12 @@
 /*
  * fuzz_scan_span.c: jwt_span_next() and jwt_span_at() on arbitrary text.
  * Every span found must lie inside the text, start with "eyJ" after a
- * non-base64url byte, consist of base64url parts joined by two or four
+ * non-base64url byte or a percent or JSON escape, consist of base64url parts joined by two or four
  * dots (JWS or JWE), and be found again by jwt_span_at() at its start.
  * Each span also goes through what the token detector reads from it: its
  * context and its decoded state, whose "alg" must be printable ASCII.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,28 @@
 #include "scan/tok_context.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static bool is_hex(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+}
+
+/* Whether "%XX", "\uXXXX" or one of "\n \t \r \b \f" ends just before `start`. */
+static bool escape_ends_at(const uint8_t *data, size_t start)
+{
+    if (start >= 3 && data[start - 3] == '%' && is_hex(data[start - 2]) && is_hex(data[start - 1]))
+        return true;
+    if (start >= 6 && data[start - 6] == '\\' && data[start - 5] == 'u') {
+        bool hex = true;
+
+        for (size_t i = 1; i <= 4; i++)
+            hex = hex && is_hex(data[start - i]);
+        if (hex)
+            return true;
+    }
+    return start >= 2 && data[start - 2] == '\\' && data[start - 1] != '\0' &&
+           strchr("ntrbf", data[start - 1]) != NULL;
+}
 
 static void check_span(const uint8_t *data, size_t size, const jwt_span *span)
 {
@@ -24,7 +47,8 @@ static void check_span(const uint8_t *data, size_t size, const jwt_span *span)
         abort();
     if (memcmp(data + span->start, "eyJ", 3) != 0)
         abort();
-    if (span->start > 0 && jwt_span_is_b64url(data[span->start - 1]))
+    if (span->start > 0 && jwt_span_is_b64url(data[span->start - 1]) &&
+        !escape_ends_at(data, span->start))
         abort();
     for (size_t i = span->start; i < span->start + span->len; i++) {
         if (data[i] == '.')

@@ -58,13 +58,48 @@ static bool inside_b64_run(const uint8_t *text, size_t start)
     return false;
 }
 
+static bool is_hex(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+}
+
+/*
+ * Returns the length of an escape that ends just before `start`: a percent
+ * escape "%XX" (RFC 3986 2.1), a JSON escape "\uXXXX" or one of "\n \t \r
+ * \b \f" (RFC 8259 7); 0 when there is none. A token after such an escape,
+ * as in "Bearer%20eyJ..." or "\neyJ...", is not glued to a word.
+ */
+static size_t escape_before(const uint8_t *text, size_t start)
+{
+    if (start >= 3 && text[start - 3] == '%' && is_hex(text[start - 2]) && is_hex(text[start - 1]))
+        return 3;
+    if (start >= 6 && text[start - 6] == '\\' && text[start - 5] == 'u' && is_hex(text[start - 4]) &&
+        is_hex(text[start - 3]) && is_hex(text[start - 2]) && is_hex(text[start - 1]))
+        return 6;
+    if (start >= 2 && text[start - 2] == '\\' && memchr("ntrbf", text[start - 1], 5) != NULL)
+        return 2;
+    return 0;
+}
+
+/* An escaped '+' or '/' ("%2B", "%2F") is judged like the plain byte. */
+static bool escaped_b64_separator(const uint8_t *text, size_t start)
+{
+    return text[start - 2] == '2' && (text[start - 1] == 'B' || text[start - 1] == 'b' ||
+                                      text[start - 1] == 'F' || text[start - 1] == 'f');
+}
+
 static bool left_boundary_ok(const uint8_t *text, size_t start)
 {
     if (start == 0)
         return true;
 
     uint8_t c = text[start - 1];
+    size_t escape = jwt_span_is_b64url(c) ? escape_before(text, start) : 0;
 
+    if (escape == 3 && escaped_b64_separator(text, start))
+        return !inside_b64_run(text, start - 2);
+    if (escape > 0)
+        return true;
     if (jwt_span_is_b64url(c))
         return false;
 

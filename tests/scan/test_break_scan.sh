@@ -1,7 +1,9 @@
 #!/bin/bash
-# jwtguard scan on hostile input: revisions that look like git options,
-# diff lines that look like diff headers, terminal controls in file names
-# and absolute or ".." paths in SARIF. Each case failed before its fix.
+# jwtguard scan and redact on hostile input: revisions that look like git
+# options, diff lines that look like diff headers, repository config that
+# runs commands, terminal controls in file names, absolute or ".." paths in
+# SARIF, and tokens after percent or JSON escapes. Each case failed before
+# its fix.
 set -euo pipefail
 source "$JWG_SOURCE_DIR/tests/cli/lib.sh"
 
@@ -84,5 +86,19 @@ run "scan --format sarif ../outside/b.log"
 assert "sarif: a path outside the folder is a file URI" \
     test "$(uris)" = "file://$WORK/outside/b.log null;"
 cd "$WORK"
+
+# Tokens after a percent escape or a JSON escape that ends in a letter or digit.
+{
+    printf 'GET /x?auth=Bearer%%20%s HTTP/1.1\n' "$TOKEN"
+    printf '{"msg":"header:\\n%s"}\n' "$TOKEN"
+    printf 'url=%%22%s%%22\n' "$TOKEN"
+    printf '{"a":"\\u0022%s"}\n' "$TOKEN"
+} > "$WORK/escaped.log"
+"$JWTGUARD" redact < "$WORK/escaped.log" > "$WORK/escaped.out"
+assert "escapes: redact leaves no signature" test "$(grep -c 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c' "$WORK/escaped.out")" = 0
+assert "escapes: redact replaces four tokens" test "$(grep -o 'REDACTED jwt:' "$WORK/escaped.out" | wc -l)" = 4
+assert "escapes: redact keeps the escape" grep -qF 'Bearer%20[REDACTED jwt:' "$WORK/escaped.out"
+run "scan --format json \"\$WORK/escaped.log\""
+assert "escapes: scan finds four tokens" test "$(jq '[.findings[] | select(.value != null)] | length' "$WORK/out")" = 4
 
 finish

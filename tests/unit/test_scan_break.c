@@ -1,7 +1,8 @@
 /*
  * test_scan_break.c: regression cases for scanner defects found by
- * hostile input: ignore-file globs that took exponential time, and a
- * mapped file that shrinks while it is read.
+ * hostile input: ignore-file globs that took exponential time, a mapped
+ * file that shrinks while it is read, and tokens after percent or JSON
+ * escapes that were not found.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "scan/jwt_span.h"
 #include "scan/map_guard.h"
 #include "scan/suppress.h"
 
@@ -124,12 +126,48 @@ static void map_guard_survives_truncate(void **state)
     free(buf);
 }
 
+/* A token after an escape that ends in a letter or digit is still a token. */
+static void span_after_escape(void **state)
+{
+    static const char token[] = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJlLXZhbHVl";
+    static const struct {
+        const char *before;
+        bool found;
+    } cases[] = {
+        {"Bearer%20", true},           /* percent-encoded space in a URL */
+        {"q=%22", true},               /* percent-encoded quote */
+        {"q=%3d", true},               /* lowercase hex digits */
+        {"\"msg\":\"a\\n", true},       /* JSON newline escape */
+        {"\\t", true},                 /* JSON tab escape */
+        {"\\u0022", true},             /* JSON \u escape */
+        {"x%2F", true},                /* escaped '/' after a short run, as in a URL path */
+        {"QUJDREVGR0hJSktMTU5PUFFSU1RV%2B", false}, /* escaped '+' inside a base64 run */
+        {"%2", false},                 /* incomplete percent escape */
+        {"%G0", false},                /* not hex */
+        {"\\q", false},                /* not a JSON escape */
+        {"\\u002", false},             /* \u escape with three hex digits */
+        {"x", false},                  /* glued to a letter */
+    };
+    char text[256];
+    jwt_span span;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        size_t start = strlen(cases[i].before);
+
+        snprintf(text, sizeof(text), "%s%s", cases[i].before, token);
+        if (jwt_span_at((const uint8_t *)text, strlen(text), start, &span) != cases[i].found)
+            fail_msg("case %zu: %s", i, cases[i].before);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(glob_many_stars_is_fast),
         cmocka_unit_test(glob_double_star_folders),
         cmocka_unit_test(map_guard_survives_truncate),
+        cmocka_unit_test(span_after_escape),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
