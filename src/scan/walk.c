@@ -122,6 +122,8 @@ static void walk_entry(struct walk *w, size_t len, const char *name, unsigned de
     }
     if (S_ISREG(st.st_mode))
         add_file(w, &st);
+    else if (w->ctx->ignore == NULL || !scan_ignore_path(w->ctx->ignore, shown_path(w)))
+        scan_add_skip(w->ctx, shown_path(w), "not a regular file", false);
 }
 
 static void walk_dir(struct walk *w, size_t len, unsigned depth)

@@ -2,8 +2,8 @@
 # jwtguard scan and redact on hostile input: revisions that look like git
 # options, diff lines that look like diff headers, repository config that
 # runs commands, terminal controls in file names, absolute or ".." paths in
-# SARIF, and tokens after percent or JSON escapes. Each case failed before
-# its fix.
+# SARIF, tokens after percent or JSON escapes, and FIFOs in a scanned
+# folder. Each case failed before its fix.
 set -euo pipefail
 source "$JWG_SOURCE_DIR/tests/cli/lib.sh"
 
@@ -100,5 +100,16 @@ assert "escapes: redact replaces four tokens" test "$(grep -o 'REDACTED jwt:' "$
 assert "escapes: redact keeps the escape" grep -qF 'Bearer%20[REDACTED jwt:' "$WORK/escaped.out"
 run "scan --format json \"\$WORK/escaped.log\""
 assert "escapes: scan finds four tokens" test "$(jq '[.findings[] | select(.value != null)] | length' "$WORK/out")" = 4
+
+# A FIFO inside a scanned folder is listed as skipped instead of silently dropped.
+mkdir -p "$WORK/special"
+mkfifo "$WORK/special/pipe"
+run "scan --format json \"\$WORK/special\""
+assert "fifo: exit 0, nothing to report" test "$STATUS" = 0
+assert "fifo: listed as skipped" \
+    test "$(jq -c '.skipped' "$WORK/out")" = '[{"path":"pipe","reason":"not a regular file","error":false}]'
+printf 'pipe\n' > "$WORK/special/.jwtguardignore"
+run "scan --format json \"\$WORK/special\""
+assert "fifo: an ignored one is not listed" test "$(jq -c '.skipped' "$WORK/out")" = '[]'
 
 finish
