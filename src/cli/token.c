@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -82,10 +83,29 @@ static size_t find_stray_byte(const char *token, size_t len)
     return len;
 }
 
+/* Returns true when `token` is the name of an existing regular file: a path given where a token was expected. */
+static bool names_a_file(const char *token, size_t len)
+{
+    char path[1024];
+    struct stat st;
+
+    if (len == 0 || len >= sizeof(path) || memchr(token, '\0', len) != NULL)
+        return false;
+    memcpy(path, token, len);
+    path[len] = '\0';
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 bool token_format_hint(const char *token, size_t len, char out[TOKEN_HINT_MAX])
 {
     size_t stray = find_stray_byte(token, len);
     size_t dots = 0;
+
+    if (names_a_file(token, len)) {
+        snprintf(out, TOKEN_HINT_MAX,
+                 "the argument is a file name: read the file with '- < FILE'");
+        return true;
+    }
 
     /* An Authorization header value copied whole: RFC 6750 2.1 writes "Bearer" in any case. */
     if (starts_with(token, len, "authorization:")) {

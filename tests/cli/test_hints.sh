@@ -82,6 +82,7 @@ sign --help                                                             | 0 | na
 $VH "Bearer \$HS"                      | 1 | remove the 'Bearer ' prefix                   | Bearer prefix
 $VH "bEaReR \$HS"                      | 1 | remove the 'Bearer ' prefix                   | Bearer in any case
 $VH "Authorization: Bearer \$HS"       | 1 | remove the 'Authorization: Bearer ' prefix    | whole header line
+$VH payload                            | 1 | the argument is a file name: read the file with '- < FILE' | a file name given as the token
 $VH "\$HS "                            | 1 | whitespace or quotes at byte ${#HS}: pass the token alone | trailing space
 $VH "\"\$HS\""                         | 1 | whitespace or quotes at byte 0                | quoted token
 $VH < <(printf '%s\r\n' "\$HS")        | 1 | whitespace or quotes at byte ${#HS}           | CRLF
