@@ -73,11 +73,37 @@ static size_t value_end(const uint8_t *text, size_t len, size_t v, bool percent)
     return q;
 }
 
+/*
+ * Returns the offset after the blanks that follow "Bearer" at `q`: spaces
+ * and tabs, or in a URL-encoded value "%20" and '+'. The first blank picks
+ * the form, so a value that starts with '+' after a space keeps its '+'.
+ * Sets *url_encoded for the second form, whose value may hold '%' escapes.
+ */
+static size_t skip_bearer_spaces(const uint8_t *text, size_t len, size_t q, bool *url_encoded)
+{
+    size_t v = q;
+
+    *url_encoded = q < len && (text[q] == '+' || text[q] == '%');
+    while (v < len && v - q < BEARER_MAX_SPACES) {
+        if (!*url_encoded && (text[v] == ' ' || text[v] == '\t'))
+            v++;
+        else if (*url_encoded && text[v] == '+')
+            v++;
+        else if (*url_encoded && len - v >= 3 && text[v] == '%' && text[v + 1] == '2' &&
+                 text[v + 2] == '0')
+            v += 3;
+        else
+            break;
+    }
+    return v;
+}
+
 static bool match_bearer(const uint8_t *text, size_t len, size_t p, redact_match *m)
 {
     static const char word[] = "bearer";
     size_t q = p + sizeof(word) - 1;
     size_t v;
+    bool url_encoded;
 
     if (len - p < sizeof(word) + TOK_REDACT_MIN_BEARER)
         return false;
@@ -88,9 +114,7 @@ static bool match_bearer(const uint8_t *text, size_t len, size_t p, redact_match
             return false;
     }
 
-    v = q;
-    while (v < len && v - q < BEARER_MAX_SPACES && (text[v] == ' ' || text[v] == '\t'))
-        v++;
+    v = skip_bearer_spaces(text, len, q, &url_encoded);
 
     /* A JWT value is left to the "eyJ" trigger, which labels it as one. */
     jwt_span span;
@@ -98,7 +122,7 @@ static bool match_bearer(const uint8_t *text, size_t len, size_t p, redact_match
         return false;
 
     m->start = v;
-    m->end = value_end(text, len, v, false);
+    m->end = value_end(text, len, v, url_encoded);
     m->jwt = false;
     return m->end - v >= TOK_REDACT_MIN_BEARER;
 }

@@ -2,8 +2,9 @@
 # jwtguard scan and redact on hostile input: revisions that look like git
 # options, diff lines that look like diff headers, repository config that
 # runs commands, terminal controls in file names, absolute or ".." paths in
-# SARIF, tokens after percent or JSON escapes, and FIFOs in a scanned
-# folder. Each case failed before its fix.
+# SARIF, tokens after percent or JSON escapes, bearer values after a
+# URL-encoded blank, and FIFOs in a scanned folder. Each case failed before
+# its fix.
 set -euo pipefail
 source "$JWG_SOURCE_DIR/tests/cli/lib.sh"
 
@@ -100,6 +101,13 @@ assert "escapes: redact replaces four tokens" test "$(grep -o 'REDACTED jwt:' "$
 assert "escapes: redact keeps the escape" grep -qF 'Bearer%20[REDACTED jwt:' "$WORK/escaped.out"
 run "scan --format json \"\$WORK/escaped.log\""
 assert "escapes: scan finds four tokens" test "$(jq '[.findings[] | select(.value != null)] | length' "$WORK/out")" = 4
+
+# Opaque bearer values after a URL-encoded blank ("%20" or '+') are replaced whole.
+printf 'GET /x?auth=Bearer%%20opaqueOPAQUE0123%%2Fmore HTTP/1.1\nGET /x?auth=Bearer+opaqueOPAQUE0123more&y=1\n' |
+    "$JWTGUARD" redact > "$WORK/bearer.out"
+assert "bearer: %20 form replaced whole" grep -qE '^GET /x\?auth=Bearer%20\[REDACTED bearer:[0-9a-f]{12}\] HTTP/1.1$' "$WORK/bearer.out"
+assert "bearer: + form replaced whole" grep -qE '^GET /x\?auth=Bearer\+\[REDACTED bearer:[0-9a-f]{12}\]&y=1$' "$WORK/bearer.out"
+assert "bearer: no value bytes left" test "$(grep -c opaque "$WORK/bearer.out")" = 0
 
 # A FIFO inside a scanned folder is listed as skipped instead of silently dropped.
 mkdir -p "$WORK/special"
