@@ -12,7 +12,7 @@
 #include "scan/ctx.h"
 #include "scan/tok_redact.h"
 
-/* Maximum spaces or tabs between "Bearer" and its value. */
+/* Maximum bytes of blanks (spaces, tabs, '+' or "%20") between "Bearer" and its value. */
 #define BEARER_MAX_SPACES 16u
 
 /* A replaced span of the text. */
