@@ -37,7 +37,7 @@ static const struct opt_row serve_rows[] = {
     {"max-connections", OPT_VALUE, "N", "open connections at most, 16 to 100000 (default 1024)", NULL,
      offsetof(serve_ctx, max_connections)},
     {"request-timeout", OPT_VALUE, "SECONDS",
-     "time a connection has to send each request header, 1 to 3600 (default 10)", NULL,
+     "time a connection has to send each request, headers and body, 1 to 3600 (default 10)", NULL,
      offsetof(serve_ctx, request_timeout)},
     {"idle-timeout", OPT_VALUE, "SECONDS", "close a connection inactive this long, 1 to 3600 (default 60)", NULL,
      offsetof(serve_ctx, idle_timeout)},

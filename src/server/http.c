@@ -1,13 +1,16 @@
 /*
  * http.c: the HTTP side of `jwtguard serve` on libmicrohttpd: endpoints,
  * request reconstruction per gateway, answers, and the tracking of
- * connections that closes those sending a request header too slowly.
+ * connections that closes those sending a request (headers and body) too
+ * slowly.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -19,12 +22,16 @@
 /* Under pressure (more than 3/4 of the connection slots used) a request header gets this many seconds. */
 #define SRV_PRESSURE_TIMEOUT_S 2
 
-/* One tracked connection. `since` and `in_request` are written by its MHD thread and read by the sweeper. */
+/*
+ * One tracked connection. `since` and `in_request` are written by its MHD
+ * thread and read by the sweeper. The deadline counts from `since` until the
+ * request (headers and body) is complete, so a slow body holds no slot.
+ */
 typedef struct conn_slot {
     bool used;
     int fd;
-    _Atomic int64_t since; /* monotonic seconds since the connection waits for a request header */
-    atomic_bool in_request;
+    _Atomic int64_t since; /* monotonic seconds since the connection waits for a request */
+    atomic_bool in_request; /* the request is complete and being decided: never closed */
     uint64_t body_bytes;
 } conn_slot;
 
@@ -325,6 +332,20 @@ static enum MHD_Result dispatch(srv_http *h, struct MHD_Connection *c, const cha
                                               "/healthz, /readyz and /metrics\n");
 }
 
+/* Returns whether Content-Length announces more than SRV_BODY_MAX, so the body need not be read to reject it. */
+static bool body_announced_too_large(struct MHD_Connection *c)
+{
+    const char *text = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (text == NULL)
+        return false;
+
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(text, &end, 10);
+    /* MHD already rejects a malformed Content-Length with 400; this is a second bound only. */
+    return errno == ERANGE || n > SRV_BODY_MAX;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **req_cls)
 {
@@ -335,22 +356,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
     if (*req_cls == NULL) {
         /* Headers are complete. Answering only at the next call lets MHD keep the connection open. */
+        if (body_announced_too_large(c))
+            return answer_text(c, 413, "request body too large\n");
         conn_slot *slot = slot_of(c);
-        if (slot != NULL) {
-            atomic_store(&slot->in_request, true);
+        if (slot != NULL)
             slot->body_bytes = 0;
-        }
         *req_cls = slot != NULL ? (void *)slot : (void *)&untracked;
         return MHD_YES;
     }
+    conn_slot *slot = *req_cls != (void *)&untracked ? *req_cls : NULL;
     if (*upload_size > 0) {
-        conn_slot *slot = *req_cls != (void *)&untracked ? *req_cls : NULL;
         if (slot != NULL && (slot->body_bytes += *upload_size) > SRV_BODY_MAX)
             return answer_text(c, 413, "request body too large\n");
         *upload_size = 0;
         return MHD_YES;
     }
 
+    if (slot != NULL)
+        atomic_store(&slot->in_request, true);
     atomic_fetch_add(&h->in_flight, 1);
     enum MHD_Result ret = dispatch(h, c, url, method);
     atomic_fetch_sub(&h->in_flight, 1);

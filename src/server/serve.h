@@ -20,7 +20,7 @@ typedef struct srv_options {
     const char *shared_secret_file; /* NULL: no shared-secret header required */
     unsigned threads;               /* HTTP threads; 0: one per CPU, at least 2 */
     unsigned max_connections;       /* 0: 1024 */
-    unsigned request_timeout_s;     /* time to send each request header; 0: 10 */
+    unsigned request_timeout_s;     /* time to send each request, headers and body; 0: 10 */
     unsigned idle_timeout_s;        /* inactivity on a connection; 0: 60 */
 } srv_options;
 

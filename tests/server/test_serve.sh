@@ -179,6 +179,15 @@ R=$("$PY" "$SRC/tests/server/serve_clients.py" slowloris "$SERVE_PORT" 60 2)
 assert "slow clients are closed and others served: $R" [ "$R" = ok ]
 assert "slow closes counted" bash -c "curl -s '$SERVE_URL/metrics' | grep -Eq '^jwtguard_slow_connections_closed_total [1-9]'"
 
+# Slow bodies: 16 POSTs that send a 60000-byte body a byte a second fill
+# every slot. The request timeout covers the body too, so they are closed.
+start_serve --policy policy.yaml --request-timeout 2 --max-connections 16
+R=$("$PY" "$SRC/tests/server/serve_clients.py" slowbody "$SERVE_PORT" 16 2)
+assert "slow bodies are closed, then healthz answers: $R" [ "$R" = ok ]
+# A body announced over 64 KiB is rejected before it is read.
+S=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Length: 65537' --max-time 5 "$SERVE_URL/auth/envoy/x" || true)
+assert "announced body over 64 KiB is 413 ($S)" [ "$S" = 413 ]
+
 # Shared secret: the gateway must send it, on the auth endpoints and /metrics.
 printf 'gateway-secret\n' > secret && chmod 600 secret
 start_serve --policy policy.yaml --shared-secret-file secret
