@@ -31,6 +31,7 @@ static const struct {
     [SRV_REASON_STATE_UNAVAILABLE] = {503, "state_unavailable"},
     [SRV_REASON_BAD_REQUEST] = {400, "bad_request"},
     [SRV_REASON_INTERNAL] = {500, "internal_error"},
+    [SRV_REASON_INVALID_REQUEST] = {400, "invalid_request"},
 };
 
 int srv_reason_status(srv_reason r)
@@ -81,8 +82,10 @@ static bool token_from_query(const srv_config *cfg, const char *query, size_t qu
 
 /*
  * Takes the token where the policy says (token.from). Returns SRV_REASON_OK
- * with `t` filled, TOKEN_MISSING, or TOKEN_INVALID for a malformed Bearer
- * value.
+ * with `t` filled, TOKEN_MISSING, TOKEN_INVALID for a malformed Bearer
+ * value, or INVALID_REQUEST for more than one Authorization header, which
+ * RFC 9110 5.3 does not allow as a list: taking either one would let a
+ * proxy and this service see different tokens.
  */
 static srv_reason find_token(const srv_config *cfg, const srv_request *rq, const char *query,
                              size_t query_len, found_token *t)
@@ -101,12 +104,24 @@ static srv_reason find_token(const srv_config *cfg, const srv_request *rq, const
         return query != NULL && token_from_query(cfg, query, query_len, t) && t->len > 0 ? SRV_REASON_OK
                                                                                        : SRV_REASON_TOKEN_MISSING;
     default:
+        if (rq->authorization_count > 1)
+            return SRV_REASON_INVALID_REQUEST;
         if (rq->authorization == NULL || !bearer_scheme(rq->authorization))
             return SRV_REASON_TOKEN_MISSING;
         return srv_bearer_token(rq->authorization, strlen(rq->authorization), &t->text, &t->len)
                    ? SRV_REASON_OK
                    : SRV_REASON_TOKEN_INVALID;
     }
+}
+
+static void token_not_found(srv_decision *d, srv_reason found)
+{
+    if (found == SRV_REASON_TOKEN_INVALID)
+        fail(d, found, JWG_ERR_TOKEN_SEGMENTS, "the Bearer credentials are not a b64token");
+    else if (found == SRV_REASON_INVALID_REQUEST)
+        fail(d, found, JWG_OK, "the request has more than one Authorization header: send one");
+    else
+        fail(d, found, JWG_OK, "no token in the request");
 }
 
 /* Maps a verification failure to the decision: key source trouble and library failures are not the token's fault. */
@@ -287,8 +302,7 @@ void srv_decide(srv_server *s, srv_config *cfg, const srv_request *rq, srv_decis
 
     srv_reason found = find_token(cfg, rq, query, query_len, &t);
     if (found != SRV_REASON_OK) {
-        fail(d, found, found == SRV_REASON_TOKEN_INVALID ? JWG_ERR_TOKEN_SEGMENTS : JWG_OK,
-             found == SRV_REASON_TOKEN_INVALID ? "the Bearer credentials are not a b64token" : "no token in the request");
+        token_not_found(d, found);
         free(t.owned);
         return;
     }

@@ -146,6 +146,8 @@ static void add_challenge(struct MHD_Response *r, const srv_config *cfg, const s
         error = "invalid_token";
     else if (d->reason == SRV_REASON_ROUTE_RULES)
         error = "insufficient_scope";
+    else if (d->reason == SRV_REASON_INVALID_REQUEST)
+        error = "invalid_request";
     else if (d->reason != SRV_REASON_TOKEN_MISSING)
         return;
 
@@ -211,10 +213,21 @@ static const char *peer_address(struct MHD_Connection *c, char *out, size_t cap)
     return NULL;
 }
 
+static enum MHD_Result count_authorization(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, MHD_HTTP_HEADER_AUTHORIZATION) == 0)
+        (*(unsigned *)cls)++;
+    return MHD_YES;
+}
+
 /* Fills the parts of a request that every gateway sends the same way. */
 static void common_fields(struct MHD_Connection *c, const srv_config *cfg, srv_request *rq, char *peer, size_t cap)
 {
     rq->authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (rq->authorization != NULL)
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_authorization, &rq->authorization_count);
     rq->cookie = header(c, MHD_HTTP_HEADER_COOKIE);
     rq->region = header(c, cfg->gw.region_header);
     rq->service = header(c, cfg->gw.service_header);

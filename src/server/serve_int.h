@@ -59,6 +59,7 @@ typedef enum srv_reason {
     SRV_REASON_STATE_UNAVAILABLE, /* 503: revocation state unknown, fail closed */
     SRV_REASON_BAD_REQUEST,       /* 400: the gateway sent no original method or URI */
     SRV_REASON_INTERNAL,          /* 500: out of memory or a crypto library failure */
+    SRV_REASON_INVALID_REQUEST,   /* 400 invalid_request: more than one Authorization header */
     SRV_REASON_COUNT
 } srv_reason;
 
@@ -72,6 +73,7 @@ typedef struct srv_request {
     const char *target;        /* the original request target; NULL when none */
     size_t target_len;
     const char *authorization; /* header values; NULL when absent */
+    unsigned authorization_count; /* Authorization headers in the request; the endpoints count them */
     const char *cookie;
     const char *region;
     const char *service;

@@ -118,6 +118,15 @@ H=$(header_of WWW-Authenticate /auth/nginx -H 'Authorization: Bearer a.b.c' "${N
 assert "invalid token: invalid_token, got [$H]" [ "$H" = 'Bearer realm="orders", error="invalid_token"' ]
 H=$(header_of WWW-Authenticate /auth/nginx -H "Authorization: Bearer $READ" "${NGINX[@]}" -H 'X-Original-URI: /admin')
 assert "missing scope: insufficient_scope, got [$H]" [ "$H" = 'Bearer realm="orders", error="insufficient_scope"' ]
+# Two Authorization headers: RFC 9110 5.3 allows no list for it, so neither is used (RFC 6750 3.1).
+request_table <<EOF_TABLE
+400 | /auth/nginx   | two Authorization headers, both valid  | -H "Authorization: Bearer $READ" -H "Authorization: Bearer $ADMIN" -H 'X-Original-Method: GET' -H 'X-Original-URI: /orders'
+400 | /auth/nginx   | a bad one, then a valid one            | -H 'Authorization: Basic dTpw' -H "Authorization: Bearer $READ" -H 'X-Original-Method: GET' -H 'X-Original-URI: /orders'
+400 | /auth/envoy/orders/9 | Envoy: two Authorization headers | -H "Authorization: Bearer $READ" -H "authorization: Bearer $READ"
+EOF_TABLE
+H=$(header_of WWW-Authenticate /auth/nginx -H "Authorization: Bearer $READ" -H "Authorization: Bearer $ADMIN" "${NGINX[@]}" -H 'X-Original-URI: /orders')
+assert "two Authorization headers: invalid_request, got [$H]" [ "$H" = 'Bearer realm="orders", error="invalid_request"' ]
+assert "two Authorization headers logged as invalid_request" bash -c "grep '\"reason\":\"invalid_request\"' '$SERVE_LOG' | grep -q '\"status\":400'"
 H=$(header_of X-User-Id /auth/nginx -H "Authorization: Bearer $READ" "${NGINX[@]}" -H 'X-Original-URI: /orders')
 assert "identity header carries sub, got [$H]" [ "$H" = alice ]
 HEADERS=$(curl -s -o /dev/null -D - -H "Authorization: Bearer $READ" -H 'X-Tenant: evil' "${NGINX[@]}" \
