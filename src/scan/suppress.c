@@ -6,7 +6,7 @@
  * allows only the rules listed.
  *
  * Ignore file (.jwtguardignore at the root, or --ignore-file): one entry a
- * line, '#' starts a comment line.
+ * line. '#' starts a comment at the start of a line or after a blank.
  *   PATH-GLOB          the walk skips matching files and folders.
  *   RULE-ID PATH-GLOB  findings of that rule in matching paths are suppressed.
  * Globs follow .gitignore: '*' and '?' stay within one folder name, '**'
@@ -20,6 +20,7 @@
 
 #include "internal.h"
 #include "scan/ctx.h"
+#include "scan/scan.h"
 #include "scan/suppress.h"
 
 #define ALLOW_MARK "jwtguard:allow"
@@ -367,6 +368,24 @@ static bool set_glob(scan_ignore_entry *e, const char *g, size_t n)
 }
 
 /*
+ * Returns where the entry `p`..`end` ends once a trailing comment is cut:
+ * a '#' after a blank starts one, in path and rule entries alike. A '#'
+ * inside a glob ("a#b") is kept; "[#]" matches a name that has " #".
+ */
+static const char *strip_trailing_comment(const char *p, const char *end)
+{
+    for (const char *c = p + 1; c < end; c++) {
+        if (*c == '#' && isspace((unsigned char)c[-1])) {
+            end = c;
+            break;
+        }
+    }
+    while (end > p && isspace((unsigned char)end[-1]))
+        end--;
+    return end;
+}
+
+/*
  * Parses one line; returns 1 for an entry, 0 for a blank or comment line,
  * -1 for an invalid line (error in *why).
  */
@@ -383,6 +402,7 @@ int scan_ignore_parse_line(const char *line, size_t len, scan_ignore_entry *e, c
         p++;
     if (p == end || *p == '#')
         return 0;
+    end = strip_trailing_comment(p, end);
     if (*p == '!') {
         *why = "negation ('!') is not supported";
         return -1;
@@ -433,6 +453,15 @@ bool scan_ignore_parse(struct scan_ignore *ig, const char *name, const char *tex
         }
         if (rc == 0)
             continue;
+        if (e.rule_id != NULL && scan_rule_find(e.rule_id) == NULL) {
+            fprintf(stderr,
+                    "jwtguard: error: unknown rule id in ignore file (%s:%zu: %s): "
+                    "list the rule ids with jwtguard scan --list-rules\n",
+                    name, line_no, e.rule_id);
+            free(e.rule_id);
+            free(e.glob);
+            return false;
+        }
         slot = scan_vec_push(&ig->entries, sizeof(*slot));
         if (slot == NULL) {
             free(e.rule_id);

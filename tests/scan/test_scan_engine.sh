@@ -170,6 +170,21 @@ assert "ignore counted" test "$(jq -r .summary.suppressed.ignore_file "$WORK/out
 run "scan --format json --ignore-file \"\$WORK/empty.ignore\" --now $NOW \"\$REPO\""
 expect_active "explicit ignore file replaces the default" "JG201:.env:2 JG101:access.log:2"
 
+# A trailing comment is cut after a path entry and after a rule entry alike.
+printf '*.log # rotated daily\nJG201 .env   # test secret\n' > "$REPO/.jwtguardignore"
+run "scan --format json --now $NOW \"\$REPO\""
+assert "trailing comments exit 0" test "$STATUS" = 0
+expect_active "trailing comments keep both entries" ""
+assert "trailing comment: rule entry counted" test "$(jq -r .summary.suppressed.ignore_file "$WORK/out")" = 1
+
+# A rule id that no rule has would suppress nothing, so it is a usage error.
+printf '# old rule\nJG999 code/**\n' > "$REPO/.jwtguardignore"
+run "scan --format json --now $NOW \"\$REPO\""
+assert "unknown rule id exits 2" test "$STATUS" = 2
+assert "unknown rule id message" test "$ERR" = \
+    "jwtguard: error: unknown rule id in ignore file ($REPO/.jwtguardignore:2: JG999): list the rule ids with jwtguard scan --list-rules"
+assert "unknown rule id: no report" test ! -s "$WORK/out"
+
 # Baseline: known findings are suppressed, a moved line is not new, a new secret on an old line is.
 fresh_repo baseline
 run "scan --write-baseline \"\$WORK/baseline.json\" --now $NOW \"\$REPO\""

@@ -336,6 +336,11 @@ static void test_ignore_lines(void **state)
         {"!keep.log", -1, NULL, NULL, false},               /* negation is rejected */
         {"rule path extra", -1, NULL, NULL, false},         /* first word not a rule id */
         {"JGX path", -1, NULL, NULL, false},                /* malformed rule id */
+        {"*.log # rotated", 1, NULL, "a.log", true},        /* trailing comment after a path */
+        {"JG101 logs/** # ok", 1, "JG101", "logs/a", true}, /* trailing comment after a rule entry */
+        {"JG101 a.env # ok", 1, "JG101", "a.env", true},    /* the comment is not in the glob */
+        {"a#b", 1, NULL, "a#b", true},                      /* '#' inside a glob stays */
+        {"a\t# tab", 1, NULL, "a", true},                  /* a tab before '#' also starts one */
     };
     (void)state;
 
