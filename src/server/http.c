@@ -241,25 +241,40 @@ static void set_target(srv_request *rq, const char *target)
     rq->target_len = target != NULL ? strlen(target) : 0;
 }
 
+/*
+ * Rebuilds "NAME=VALUE" from the Envoy check request's own query, where Envoy
+ * puts the original one and MHD keeps it apart from the path. The buffer is
+ * sized from the value, which the request header limit (token.max_bytes plus
+ * 8 KiB) bounds. Returns it (the caller frees it), or NULL when absent.
+ */
+static char *envoy_token_query(struct MHD_Connection *c, const srv_config *cfg, srv_request *rq)
+{
+    const char *value = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, cfg->token_name);
+    if (value == NULL)
+        return NULL;
+
+    size_t cap = strlen(cfg->token_name) + 1 + strlen(value) + 1;
+    char *query = malloc(cap);
+    if (query == NULL)
+        return NULL;
+    int n = snprintf(query, cap, "%s=%s", cfg->token_name, value);
+    rq->extra_query = query;
+    rq->extra_query_len = (size_t)n;
+    return query;
+}
+
 static enum MHD_Result authorize(srv_http *h, struct MHD_Connection *c, srv_request *rq, const char *secret)
 {
     srv_server *s = h->server;
     srv_config *cfg = srv_server_config(s);
     srv_decision d;
     char peer[INET6_ADDRSTRLEN];
-    char envoy_query[2048];
+    char *envoy_query = NULL;
     uint64_t start = mono_ns();
 
     common_fields(c, cfg, rq, peer, sizeof(peer));
-    if (strcmp(rq->endpoint, "envoy") == 0 && cfg->token_from == JWG_TOKEN_FROM_QUERY) {
-        /* MHD keeps the check request's query apart from its path; Envoy puts the original one there. */
-        const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, cfg->token_name);
-        int n = v != NULL ? snprintf(envoy_query, sizeof(envoy_query), "%s=%s", cfg->token_name, v) : -1;
-        if (n > 0 && (size_t)n < sizeof(envoy_query)) {
-            rq->extra_query = envoy_query;
-            rq->extra_query_len = (size_t)n;
-        }
-    }
+    if (strcmp(rq->endpoint, "envoy") == 0 && cfg->token_from == JWG_TOKEN_FROM_QUERY)
+        envoy_query = envoy_token_query(c, cfg, rq);
 
     if (!srv_caller_allowed(s, secret)) {
         memset(&d, 0, sizeof(d));
@@ -274,6 +289,7 @@ static enum MHD_Result authorize(srv_http *h, struct MHD_Connection *c, srv_requ
     srv_decision_record(s, cfg, rq, &d, mono_ns() - start);
     srv_entry_unref(d.entry);
     srv_config_unref(cfg);
+    free(envoy_query);
     return ret;
 }
 

@@ -220,7 +220,11 @@ EOF_TABLE
 # Query tokens (token.from: query NAME), in the original URI and in Envoy's check path.
 sed 's/^issuers:/token:\n  from: query access_token\nissuers:/' policy.yaml > query.yaml
 start_serve --policy query.yaml
+QPAD=$(head -c 3000 /dev/zero | tr '\0' q)
+BIGQ=$(sign_with key-b --sub alice --claim "pad=\"$QPAD\"")
+assert "query token is over 4 KB: ${#BIGQ}" [ "${#BIGQ}" -gt 4096 ]
 request_table <<EOF_TABLE
+200 | /auth/envoy/public?access_token=$BIGQ | 4 KB query token on the Envoy path |
 200 | /auth/nginx                           | query token in X-Original-URI  | -H 'X-Original-Method: GET' -H "X-Original-URI: /public?a=1&access_token=$B"
 200 | /auth/envoy/public?access_token=$B    | query token on the Envoy path  |
 401 | /auth/nginx                           | another parameter is no token  | -H 'X-Original-Method: GET' -H "X-Original-URI: /public?token=$B"
