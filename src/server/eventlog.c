@@ -177,17 +177,23 @@ void srv_json_bool(srv_json *j, const char *key, bool value)
     append(j, scratch, n);
 }
 
-void srv_json_begin(srv_json *j, const char *event)
+/* Writes the current time as RFC 3339 in UTC with milliseconds; `stamp` holds at least 40 bytes. */
+static void format_time(char *stamp, size_t cap)
 {
     struct timespec ts;
     struct tm tm;
-    char stamp[40];
 
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
-    size_t n = strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(stamp + n, sizeof(stamp) - n, ".%03ldZ", ts.tv_nsec / 1000000);
+    size_t n = strftime(stamp, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(stamp + n, cap - n, ".%03ldZ", ts.tv_nsec / 1000000);
+}
 
+void srv_json_begin(srv_json *j, const char *event)
+{
+    char stamp[40];
+
+    format_time(stamp, sizeof(stamp));
     j->len = 0;
     j->truncated = false;
     j->len = (size_t)snprintf(j->buf, sizeof(j->buf), "{\"time\":\"%s\"", stamp);
@@ -216,4 +222,22 @@ void srv_log_event(srv_log *log, const char *event, const char *message)
     srv_json_str(&j, "message", message);
     const char *text = srv_json_end(&j, &len);
     srv_log_write(log, text, len);
+}
+
+void srv_log_write_stamped(srv_log *log, const char *json, size_t len)
+{
+    char line[SRV_LOG_LINE_MAX];
+    char stamp[40];
+
+    if (len < 2 || json[0] != '{') {
+        srv_log_write(log, json, len);
+        return;
+    }
+    format_time(stamp, sizeof(stamp));
+    int n = snprintf(line, sizeof(line), "{\"time\":\"%s\",%.*s", stamp, (int)(len - 1), json + 1);
+    /* A line too long to stamp is written as it came rather than cut into invalid JSON. */
+    if (n > 0 && (size_t)n < sizeof(line))
+        srv_log_write(log, line, (size_t)n);
+    else
+        srv_log_write(log, json, len);
 }

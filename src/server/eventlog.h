@@ -28,6 +28,8 @@ void srv_log_close(srv_log *log);
 
 /* Writes one JSON object `json` of `len` bytes as one line; safe from any thread. */
 void srv_log_write(srv_log *log, const char *json, size_t len);
+/* Writes the JSON object `json` with a "time" member inserted first, as srv_json_begin adds it. */
+void srv_log_write_stamped(srv_log *log, const char *json, size_t len);
 
 /* A JSON object being built in a fixed buffer. */
 typedef struct srv_json {

@@ -231,9 +231,10 @@ static void reload(srv_server *s, const char *path)
 
 /* ---- state ------------------------------------------------------------------ */
 
+/* The state's events (redis_error, redis_connected, ...) come without "time", which every event line has. */
 static void state_log(void *arg, const char *json)
 {
-    srv_log_write(arg, json, strlen(json));
+    srv_log_write_stamped(arg, json, strlen(json));
 }
 
 /*

@@ -116,4 +116,11 @@ assert "503 logged as state_unavailable" grep -q '"status":503,"reason":"state_u
 S=$(curl -s -o /dev/null -w '%{http_code}' "$A_URL/readyz")
 assert "Redis down: not ready (got $S)" [ "$S" = 503 ]
 
+# Every event line has "time", the Redis events from the state included.
+for _ in $(seq 1 30); do grep -q '"event":"redis_error"' "$A_LOG" && break; sleep 0.1; done
+assert "redis_connected logged" grep -q '"event":"redis_connected"' "$A_LOG"
+assert "redis_error logged" grep -q '"event":"redis_error"' "$A_LOG"
+UNSTAMPED=$(jq -c 'select(has("time") | not)' "$A_LOG" "$B_LOG")
+assert "every event line has time: [$UNSTAMPED]" [ -z "$UNSTAMPED" ]
+
 finish
