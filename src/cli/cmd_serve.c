@@ -25,7 +25,9 @@ static const struct opt_row serve_rows[] = {
      offsetof(serve_ctx, o.listen)},
     {"allow-remote", OPT_FLAG, NULL, "permit a listen address that is not loopback", NULL,
      offsetof(serve_ctx, o.allow_remote)},
-    {"redis", OPT_VALUE, "URL", "share revocations and usage through Redis: redis://[:PASSWORD@]HOST:PORT[/DB] or unix:PATH",
+    {"redis", OPT_VALUE, "URL",
+     "share revocations and usage through Redis: redis://[:PASSWORD@]HOST:PORT[/DB] or unix:PATH "
+     "(default: $JWTGUARD_REDIS_URL, which keeps a password out of the process list)",
      NULL, offsetof(serve_ctx, o.redis_url)},
     {"log", OPT_VALUE, "FILE|-|syslog|none", "where decision events go, one JSON object per line (default -, stdout)",
      NULL, offsetof(serve_ctx, o.log_target)},
@@ -81,6 +83,11 @@ int cli_cmd_serve(int argc, char **argv)
         cli_error("missing option", "--policy", "give the policy file: jwtguard serve --policy FILE");
         return CLI_EXIT_USAGE;
     }
+    /* An empty JWTGUARD_REDIS_URL means no Redis, as an unset one does. */
+    if (ctx.o.redis_url == NULL)
+        ctx.o.redis_url = getenv("JWTGUARD_REDIS_URL");
+    if (ctx.o.redis_url != NULL && ctx.o.redis_url[0] == '\0')
+        ctx.o.redis_url = NULL;
     if (!parse_count(ctx.threads, "--threads", 1, 256, &ctx.o.threads) ||
         !parse_count(ctx.max_connections, "--max-connections", 16, 100000, &ctx.o.max_connections) ||
         !parse_count(ctx.request_timeout, "--request-timeout", 1, 3600, &ctx.o.request_timeout_s) ||

@@ -89,6 +89,21 @@ BOB_LATER=$(sign_with hs.key --sub bob)
 assert "bob's token issued after T is allowed" [ "$(check_at "$A_URL" "$BOB_LATER")" = 200 ]
 assert "revocation logged as revoked" grep -q '"status":401,"reason":"revoked"' "$B_LOG"
 
+# JWTGUARD_REDIS_URL in place of --redis, and --redis winning over it.
+JWTGUARD_REDIS_URL=$URL start_serve --policy policy.yaml
+ENV_URL=$SERVE_URL
+DEAD_URL="redis://127.0.0.1:$(free_port)"
+JWTGUARD_REDIS_URL=$DEAD_URL start_serve --policy policy.yaml --redis "$URL"
+WIN_URL=$SERVE_URL
+for _ in $(seq 1 50); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$ENV_URL/readyz")" = 200 ] && [ "$(curl -s -o /dev/null -w '%{http_code}' "$WIN_URL/readyz")" = 200 ] && break
+    sleep 0.1
+done
+assert "JWTGUARD_REDIS_URL connects" bash -c "curl -s '$ENV_URL/metrics' | grep -qx 'jwtguard_state_redis_connected 1'"
+assert "revocation seen through JWTGUARD_REDIS_URL" [ "$(check_at "$ENV_URL" "$ALICE")" = 401 ]
+assert "--redis wins over JWTGUARD_REDIS_URL" bash -c "curl -s '$WIN_URL/metrics' | grep -qx 'jwtguard_state_redis_connected 1'"
+assert "password not in the process list" bash -c "! ps -eo args | grep -v grep | grep -q -- '$REDIS_PASSWORD.*--policy policy.yaml$'"
+
 # The anomaly rule across instances: one region allowed per token.
 CAROL=$(sign_with hs.key --sub carol)
 assert "carol from eu on A" [ "$(check_at "$A_URL" "$CAROL" eu)" = 200 ]
