@@ -3,7 +3,8 @@
  * arbitrary bytes. The first byte picks the parser; the rest is the input.
  * Besides memory errors it checks the invariants the decision core relies
  * on: a normalized path starts with "/", has no "//", no "." or ".."
- * segment and no backslash, and outputs stay inside their buffers.
+ * segment and no backslash, a path without ";parameters" has no ";" left,
+ * and outputs stay inside their buffers.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,6 +33,12 @@ static void run_target(const char *s, size_t n)
     if (srv_target_parse(s, n, path, sizeof(path), &path_len, &query, &query_len) == SRV_TARGET_OK) {
         check_path(path, path_len);
         if (query != NULL && (query < s || query + query_len > s + n))
+            abort();
+    }
+
+    if (srv_target_parse_without_params(s, n, path, sizeof(path), &path_len) == SRV_TARGET_OK) {
+        check_path(path, path_len);
+        if (memchr(path, ';', path_len) != NULL)
             abort();
     }
 }
