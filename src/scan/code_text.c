@@ -487,33 +487,77 @@ bool text_feeds_authorization(const uint8_t *text, size_t len, size_t from, text
     return false;
 }
 
-/* Whether one identifier names a token value; see text_mentions_token_value(). */
+static bool is_upper(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static bool is_lower_or_digit(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * Writes the identifier `w` to `out` as its lower-case parts, each between
+ * blanks: "accessToken" and "ACCESS_TOKEN" become " access token ", and
+ * "JWTToken" becomes " jwt token ". Returns false when it does not fit.
+ */
+static bool split_identifier(const uint8_t *text, text_span w, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    out[n++] = ' ';
+    for (size_t i = w.a; i < w.b; i++) {
+        uint8_t c = text[i];
+        bool starts_part = i > w.a && is_upper(c) &&
+                           (is_lower_or_digit(text[i - 1]) ||
+                            (is_upper(text[i - 1]) && i + 1 < w.b && is_lower_or_digit(text[i + 1])));
+
+        if (n + 3 > cap)
+            return false;
+        if (starts_part)
+            out[n++] = ' ';
+        out[n++] = (c == '_' || c == '$' || c == '-') ? ' ' : (char)lower(c);
+    }
+    out[n++] = ' ';
+    out[n] = '\0';
+    return true;
+}
+
+/*
+ * Whether one identifier names a token value; see text_mentions_token_value().
+ * A part of the name must be "token", "jwt" or "bearer" on its own, so
+ * "tokens" (a parser's token list), "tokenizer" and "jwtlib" do not count.
+ */
 static bool token_name(const uint8_t *text, text_span w)
 {
-    static const char *const exact[] = {"authorization", "headers", "bearer"};
+    static const char *const exact[] = {" authorization ", " headers "};
+    static const char *const parts[] = {" token ", " jwt ", " bearer "};
+    /* Tokens that are not credentials: CSRF, paging and cancellation tokens. */
+    static const char *const skip_parts[] = {" csrf ", " xsrf ", " next ", " page ",
+                                             " cancellation "};
+    /* Values about a token rather than the token: its type, expiry, claims, ... */
     static const char *const skip[] = {"count",  "len",      "type",   "expir",  "valid",
                                        "error",  "err",      "name",   "kind",   "ttl",
                                        "url",    "endpoint", "path",   "scope",  "tokeniz",
                                        "claims", "payload",  "decode", "verify", "sign"};
-    char word[48];
-    size_t n = w.b - w.a;
+    char word[64];
+    bool credential = false;
 
-    if (n == 0 || n >= sizeof(word))
+    if (w.b == w.a || !split_identifier(text, w, word, sizeof(word)))
         return false;
-    for (size_t i = 0; i < n; i++)
-        word[i] = (char)lower(text[w.a + i]);
-    word[n] = '\0';
     for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
         if (strcmp(word, exact[i]) == 0)
             return true;
     }
-    if (strstr(word, "token") == NULL && strstr(word, "jwt") == NULL)
-        return false;
-    for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++) {
-        if (strstr(word, skip[i]) != NULL)
-            return false;
-    }
-    return true;
+
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        credential = credential || strstr(word, parts[i]) != NULL;
+    for (size_t i = 0; i < sizeof(skip_parts) / sizeof(skip_parts[0]); i++)
+        credential = credential && strstr(word, skip_parts[i]) == NULL;
+    for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+        credential = credential && strstr(word, skip[i]) == NULL;
+    return credential;
 }
 
 /*

@@ -105,7 +105,8 @@ bool text_feeds_authorization(const uint8_t *text, size_t len, size_t from, text
  * Returns true when an expression outside string literals in `s` (or an
  * interpolation inside one: ${x}, {x} in f-strings, #{x}, "$x") names a
  * token: an identifier part such as token, jwt, accessToken, id_token,
- * authorization or headers, but not tokenCount or tokenType.
+ * authorization or headers, but not tokenCount, tokenType, tokens or
+ * tokenizer.
  */
 bool text_mentions_token_value(const uint8_t *text, text_span s, scan_lang lang);
 

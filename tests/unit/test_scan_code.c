@@ -270,6 +270,14 @@ static const code_case cases[] = {
     {JS, 0, "const { payload } = await jwtVerify(t, JWKS, { issuer: i });\n", "JG404", 1, -2},
     /* python-jose decode without algorithms */
     {PY, 0, "from jose import jwt\nc = jwt.decode(t, key, audience=\"api\")\n", "JG404", 2, -2},
+    /* "oauthlib" is not an Authlib import: PyJWT with algorithms is clean */
+    {PY, 0, "import oauthlib\nimport jwt\nc = jwt.decode(t, pem, algorithms=['RS256'])\n", NULL, 0,
+     -2},
+    /* an import inside the function also names the library */
+    {PY, 0, "def f(t):\n    from authlib.jose import jwt\n    return jwt.decode(t, k)\n", "JG404", 3,
+     -2},
+    /* str.encode() on a variable named jwt is not a signing call */
+    {PY, 0, "import jwt\njwt = jwt.encode(\"utf-8\")\n", NULL, 0, -2},
     /* Authlib module-level jwt accepts every algorithm */
     {PY, 0, "from authlib.jose import jwt\nclaims = jwt.decode(s, key)\nclaims.validate()\n",
      "JG404", 2, -2},
@@ -449,6 +457,20 @@ static const code_case cases[] = {
     {RB, 0, "puts \"token=#{access_token}\"\n", "JG413", 1, -2},
     /* logging the token length is clean */
     {PY, 0, "logger.debug(\"token length %d\", len(token_bytes_count))\n", NULL, 0, -2},
+    /* a parser's token list is not a credential */
+    {PY, 0, "print(' ' * start + tokens[0])\n", NULL, 0, -2},
+    /* a tokenizer is not a credential */
+    {PY, 0, "print(tokenizer)\n", NULL, 0, -2},
+    /* a token's type is not the token */
+    {PY, 0, "log.debug(\"type %s\", token_type)\n", NULL, 0, -2},
+    /* a paging token is not a credential */
+    {JS, 0, "console.log(nextToken);\n", NULL, 0, -2},
+    /* camelCase id token */
+    {JS, 0, "console.log(idToken);\n", "JG413", 1, -2},
+    /* upper-case JWT part before Token */
+    {JAVA, 0, "System.out.println(JWTToken);\n", "JG413", 1, -2},
+    /* bearer value */
+    {PY, 0, "print(bearer)\n", "JG413", 1, -2},
 
     /* JG501 CI step prints a secret */
     /* GitHub Actions echo of a secret */
