@@ -43,6 +43,7 @@ typedef struct diff_file {
 
 struct scan_diff {
     scan_vec files; /* diff_file, sorted by path after loading */
+    char *failure;  /* the skip reason when git diff failed; it names the revision */
 };
 
 /* A running git process with its stdout readable and, optionally, its stdin writable. */
@@ -289,6 +290,26 @@ static void keep_changed_inputs(scan_ctx *ctx)
     ctx->inputs.count = kept;
 }
 
+/*
+ * Returns the skip reason for a failed git diff against `rev`, kept in `d`
+ * until it is freed. The report escapes control bytes in it.
+ */
+static const char *diff_failure(struct scan_diff *d, const char *rev)
+{
+    static const char fallback[] =
+        "git diff failed: check that the folder is in a git repository and the revision exists";
+#define DIFF_FAILURE_FORMAT                                                                  \
+    "git diff against revision '%s' failed: check that the folder is in a git repository and " \
+    "the revision exists"
+    int n = snprintf(NULL, 0, DIFF_FAILURE_FORMAT, rev);
+
+    if (n < 0 || (d->failure = malloc((size_t)n + 1)) == NULL)
+        return fallback;
+    snprintf(d->failure, (size_t)n + 1, DIFF_FAILURE_FORMAT, rev);
+#undef DIFF_FAILURE_FORMAT
+    return d->failure;
+}
+
 bool scan_diff_load(scan_ctx *ctx)
 {
     const char *root = ctx->opts.path_count > 0 ? ctx->opts.paths[0] : ".";
@@ -299,8 +320,7 @@ bool scan_diff_load(scan_ctx *ctx)
         return false;
     ok = read_diff(ctx->diff, root, ctx->opts.diff_rev) && read_untracked(ctx->diff, root);
     if (!ok)
-        scan_add_skip(ctx, root, "git diff failed: check that PATH is in a git repository and REV exists",
-                      true);
+        scan_add_skip(ctx, root, diff_failure(ctx->diff, ctx->opts.diff_rev), true);
     if (ctx->diff->files.count > 0)
         qsort(ctx->diff->files.items, ctx->diff->files.count, sizeof(diff_file), compare_diff_files);
     keep_changed_inputs(ctx);
@@ -336,6 +356,7 @@ void scan_diff_free(struct scan_diff *d)
         free(files[i].ranges.items);
     }
     free(files);
+    free(d->failure);
     free(d);
 }
 
@@ -522,7 +543,7 @@ bool scan_history_load(scan_ctx *ctx)
         ok = scan_history_blobs(ctx, root, blobs.items, blobs.count);
     }
     if (!ok)
-        scan_add_skip(ctx, root, "git history could not be read: check that PATH is a git repository",
+        scan_add_skip(ctx, root, "git history could not be read: check that the folder is a git repository",
                       true);
     b = blobs.items;
     for (size_t i = 0; i < blobs.count; i++) {

@@ -182,7 +182,9 @@ void scan_write_text(const scan_ctx *ctx, FILE *out, bool color)
             continue;
         fputs("jwtguard: warning: not scanned (", out);
         print_safe(out, skips[i].path);
-        fprintf(out, "): %s\n", skips[i].reason);
+        fputs("): ", out);
+        print_safe(out, skips[i].reason);
+        fputc('\n', out);
     }
     for (size_t s = 1; s < SCAN_SUPPRESS_COUNT; s++)
         suppressed += ctx->summary.suppressed[s];

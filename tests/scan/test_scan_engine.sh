@@ -60,7 +60,7 @@ scan "$WORK/missing"                                | 2 | cannot read path | mis
 # --jobs out of range
 scan --jobs 0 "$REPO"                               | 2 | jobs         | jobs zero
 # --diff needs a git repository: scan incomplete
-scan --diff HEAD "$WORK/clean"                      | 3 | git diff failed | diff outside git
+scan --diff HEAD "$WORK/clean"                      | 3 | git diff against revision 'HEAD' failed | diff outside git
 # --git-history needs a git repository: scan incomplete
 scan --git-history "$WORK/clean"                    | 3 | git history could not be read | history outside git
 # --diff and --git-history together
@@ -201,6 +201,12 @@ printf '# signing secret of the engine fixture\nJWT_SECRET=engine-fixture-rotate
 run "scan --format json --baseline \"\$WORK/baseline.json\" --now $NOW \"\$REPO\""
 expect_active "new secret on an old line" "JG201:.env:2"
 assert "new secret exits 1" test "$STATUS" = 1
+
+# A failed --diff names the folder and the revision given, with control bytes escaped.
+run "scan --diff \"\$(printf 'no-such\\033rev')\" \"\$WORK/clean\""
+assert "failed diff exits 3" test "$STATUS" = 3
+assert "failed diff names the values" test "$(grep 'not scanned' "$WORK/out")" = \
+    "jwtguard: warning: not scanned ($WORK/clean): git diff against revision 'no-such\\x1brev' failed: check that the folder is in a git repository and the revision exists"
 
 # --diff REV: only lines added since REV, and untracked files.
 fresh_repo diff
