@@ -130,7 +130,7 @@ static const struct opt_row scan_rows[] = {
     {"baseline", OPT_VALUE, "FILE", "suppress findings whose fingerprint is in the baseline FILE",
      set_baseline, 0},
     {"write-baseline", OPT_VALUE, "FILE",
-     "write every active finding to the baseline FILE and exit 0", NULL,
+     "write every active finding to the baseline FILE; exit 0, or 3 if the scan was incomplete", NULL,
      offsetof(struct scan_cli, write_baseline)},
     {"diff", OPT_VALUE, "REV", "report only lines added or changed since git revision REV",
      set_diff, 0},
@@ -272,8 +272,13 @@ static int run_scan(struct scan_cli *cli, enum scan_format format, scan_severity
         return CLI_EXIT_USAGE;
     if (!scan_run(ctx))
         goto out;
+    /* An incomplete scan still writes its baseline, but exits 3 so CI does not trust it. */
     if (cli->write_baseline != NULL) {
-        status = scan_write_baseline(ctx, cli->write_baseline) ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+        status = CLI_EXIT_OK;
+        if (!scan_write_baseline(ctx, cli->write_baseline))
+            status = CLI_EXIT_USAGE;
+        else if (scan_get_summary(ctx)->incomplete)
+            status = SCAN_EXIT_INCOMPLETE;
         goto out;
     }
     if (!write_report(ctx, cli, format))

@@ -191,6 +191,10 @@ run "scan --write-baseline \"\$WORK/baseline.json\" --now $NOW \"\$REPO\""
 assert "write baseline exits 0" test "$STATUS" = 0
 assert "baseline has two entries" test "$(jq '.findings | length' "$WORK/baseline.json")" = 2
 assert "baseline holds no secret" bash -c "! grep -qF '$SECRET' '$WORK/baseline.json'"
+# An incomplete scan (here git diff fails outside a repository) still writes the baseline, but exits 3.
+run "scan --write-baseline \"\$WORK/partial.json\" --diff HEAD --now $NOW \"\$REPO\""
+assert "incomplete write baseline exits 3" test "$STATUS" = 3
+assert "incomplete baseline still written" json_ok '.schema == "jwtguard-scan-baseline/1"' "$WORK/partial.json"
 run "scan --format json --baseline \"\$WORK/baseline.json\" --now $NOW \"\$REPO\""
 assert "baselined scan exits 0" test "$STATUS" = 0
 assert "baseline counted" test "$(jq -r .summary.suppressed.baseline "$WORK/out")" = 2
