@@ -121,7 +121,8 @@ static const struct opt_row scan_rows[] = {
      "skip files larger than BYTES and list them as skipped (default 67108864, 64 MiB)",
      set_max_file_size, 0},
     {"include-vendored", OPT_FLAG, NULL,
-     "also scan node_modules, vendor, third_party, .venv, dist, build and bower_components",
+     "also scan node_modules, vendor, third_party, .venv, dist, build, bower_components and "
+     "folders that contain CMakeCache.txt",
      set_include_vendored, 0},
     {"include-binary", OPT_FLAG, NULL, "also scan files with a NUL byte in their first 8 KiB",
      set_include_binary, 0},

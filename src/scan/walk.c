@@ -1,8 +1,8 @@
 /*
  * walk.c: turns each command-line path into the list of files to scan.
  *
- * Skipped without reading: .git folders, vendored folders (unless
- * --include-vendored), paths the ignore file excludes, files over
+ * Skipped without reading: .git folders, vendored folders and CMake build
+ * folders (unless --include-vendored), paths the ignore file excludes, files over
  * --max-file-size. Symbolic links to files inside the root are scanned
  * under the link's path. Links that leave the root and links to folders are
  * skipped, so a walk neither escapes the root nor loops.
@@ -91,6 +91,26 @@ static bool ignored_folder(struct walk *w, size_t len)
     return hit;
 }
 
+/*
+ * Whether the folder w->fs (`len` bytes) is a CMake build folder: it
+ * contains CMakeCache.txt, which CMake writes at the top of every build
+ * tree. Build output copies the sources' strings, so scanning it repeats
+ * findings.
+ */
+static bool is_cmake_build_dir(struct walk *w, size_t len)
+{
+    static const char cache[] = "/CMakeCache.txt";
+    struct stat st;
+    bool hit;
+
+    if (len + sizeof(cache) > sizeof(w->fs))
+        return false;
+    memcpy(w->fs + len, cache, sizeof(cache));
+    hit = lstat(w->fs, &st) == 0 && S_ISREG(st.st_mode);
+    w->fs[len] = '\0';
+    return hit;
+}
+
 /* Handles the entry whose path is w->fs (`len` bytes) and whose name is `name`. */
 static void walk_entry(struct walk *w, size_t len, const char *name, unsigned depth)
 {
@@ -113,6 +133,10 @@ static void walk_entry(struct walk *w, size_t len, const char *name, unsigned de
             return;
         if (!w->ctx->opts.include_vendored && scan_is_vendored_dir(name)) {
             scan_add_skip(w->ctx, shown_path(w), "vendored", false);
+            return;
+        }
+        if (!w->ctx->opts.include_vendored && is_cmake_build_dir(w, len)) {
+            scan_add_skip(w->ctx, shown_path(w), "CMake build folder", false);
             return;
         }
         if (ignored_folder(w, len))

@@ -94,6 +94,7 @@ assert "json schema" test "$(jq -r .schema "$WORK/out")" = "jwtguard-scan/1"
 expect_active "json findings" "JG201:.env:2 JG101:access.log:2"
 assert "binary skipped" test "$(jq -r '.skipped[] | select(.path == "config/blob.log") | .reason' "$WORK/out")" = binary
 assert "vendored skipped" test "$(jq -r '.skipped[] | select(.path == "node_modules") | .reason' "$WORK/out")" = vendored
+
 assert "value preview is 6 bytes" test "$(jq -r '.findings[] | select(.rule_id == "JG101") | .value.preview' "$WORK/out")" = eyJhbG
 assert "value length" test "$(jq -r '.findings[] | select(.rule_id == "JG101") | .value.length' "$WORK/out")" = ${#TOKEN}
 assert "fingerprint is 12 hex" bash -c "jq -r '.findings[0].value.fingerprint' '$WORK/out' | grep -qxE '[0-9a-f]{12}'"
@@ -157,6 +158,19 @@ run "scan --format json --now $NOW \"\$XREPO\""
 assert "cross-file finding allowed inline" test \
     "$(jq -r '.findings[] | select(.rule_id == "JG301") | .suppressed' "$WORK/out")" = inline
 expect_active "other rules stay active" "JG201:overlays/prod/app.env:2 JG201:overlays/staging/app.env:1"
+
+# A CMake build folder (it contains CMakeCache.txt) is skipped like a vendored one.
+fresh_repo cmake
+mkdir -p "$REPO/out-debug"
+printf 'CMAKE_BUILD_TYPE:STRING=Debug\n' > "$REPO/out-debug/CMakeCache.txt"
+printf 'GET /cb?token=%s\n' "$TOKEN" > "$REPO/out-debug/copy.log"
+run "scan --format json --now $NOW \"\$REPO\""
+expect_active "build folder not scanned" "JG201:.env:2 JG101:access.log:2"
+assert "build folder listed as skipped" test \
+    "$(jq -r '.skipped[] | select(.path == "out-debug") | .reason' "$WORK/out")" = "CMake build folder"
+run "scan --format json --include-vendored --now $NOW \"\$REPO\""
+assert "include-vendored scans the build folder" \
+    json_ok '[.findings[] | select(.path == "out-debug/copy.log")] | length == 1' "$WORK/out"
 
 # Ignore file: a path glob skips the file, a rule entry suppresses that rule only.
 fresh_repo ignore
