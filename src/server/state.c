@@ -182,27 +182,44 @@ static srv_verdict decide(srv_state *s, bool revoked, bool anomaly, bool current
     return SRV_VERDICT_ALLOW;
 }
 
+/*
+ * Keeps the usage values of the dimensions that have a limit. The others
+ * are never checked, so they are neither counted nor written to Redis.
+ */
+static srv_usage limited_usage(const srv_anomaly_config *a, const srv_usage *u)
+{
+    srv_usage kept = {NULL, NULL, NULL};
+    if (u == NULL)
+        return kept;
+
+    kept.region = a->max_regions > 0 ? u->region : NULL;
+    kept.service = a->max_services > 0 ? u->service : NULL;
+    kept.network = a->max_networks > 0 ? u->network : NULL;
+    return kept;
+}
+
 srv_verdict srv_state_check(srv_state *s, const srv_token_facts *t, const srv_usage *u,
                             int64_t now, srv_alert *alert)
 {
-    static const srv_usage no_usage = {NULL, NULL, NULL};
+    const srv_usage kept = limited_usage(&s->cfg.anomaly, u);
+    const bool counted = kept.region != NULL || kept.service != NULL || kept.network != NULL;
     srv_observation obs;
     bool revoked, denied, raised = false;
     srv_verdict v;
 
     memset(alert, 0, sizeof(*alert));
-    if (u == NULL)
-        u = &no_usage;
+    memset(&obs, 0, sizeof(obs));
 
     pthread_mutex_lock(&s->lock);
     revoked = srv_mirror_revoked(s->mirror, t, now);
     denied = srv_usage_denied_until(s->usage, t->fp) > now;
-    srv_usage_observe(s->usage, t->fp, u, now, s->cfg.anomaly.window_seconds, &obs);
+    if (counted)
+        srv_usage_observe(s->usage, t->fp, &kept, now, s->cfg.anomaly.window_seconds, &obs);
     pthread_mutex_unlock(&s->lock);
 
     /* Outside the lock: this may wait for Redis up to the timeout. */
     if (s->redis != NULL && any_write(&obs))
-        srv_redis_record_usage(s, t->fp, u, now, &obs);
+        srv_redis_record_usage(s, t->fp, &kept, now, &obs);
 
     pthread_mutex_lock(&s->lock);
     if (apply_limits(s, t->fp, &obs, now, alert, &raised))

@@ -104,6 +104,19 @@ assert "revocation seen through JWTGUARD_REDIS_URL" [ "$(check_at "$ENV_URL" "$A
 assert "--redis wins over JWTGUARD_REDIS_URL" bash -c "curl -s '$WIN_URL/metrics' | grep -qx 'jwtguard_state_redis_connected 1'"
 assert "password not in the process list" bash -c "! ps -eo args | grep -v grep | grep -q -- '$REDIS_PASSWORD.*--policy policy.yaml$'"
 
+# Without an anomaly limit, usage is not recorded: no usage key in Redis
+# database 1, which only this instance uses.
+sed '/^  anomaly:/,$d' policy.yaml > no-anomaly.yaml
+start_serve --policy no-anomaly.yaml --redis "$URL/1"
+for _ in $(seq 1 50); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$SERVE_URL/readyz")" = 200 ] && break; sleep 0.1; done
+EVE=$(sign_with hs.key --sub eve)
+assert "eve allowed without anomaly rule" [ "$(check_at "$SERVE_URL" "$EVE" eu)" = 200 ]
+assert "eve allowed from a second region" [ "$(check_at "$SERVE_URL" "$EVE" us)" = 200 ]
+KEYS=$(rcli -n 1 --scan --pattern 'jwtguard:usage:*')
+assert "no usage keys without a limit: [$KEYS]" [ -z "$KEYS" ]
+KEYS=$(rcli -n 0 --scan --pattern 'jwtguard:usage:*' | head -1)
+assert "usage keys with a limit: [$KEYS]" [ -n "$KEYS" ]
+
 # The anomaly rule across instances: one region allowed per token.
 CAROL=$(sign_with hs.key --sub carol)
 assert "carol from eu on A" [ "$(check_at "$A_URL" "$CAROL" eu)" = 200 ]
