@@ -3,6 +3,7 @@
  * its line and at most TOK_CONTEXT_LOOKBACK bytes back:
  *
  *   ...?name=<token>            URL parameter (also &, #, ;)
+ *   ...?name=Bearer%20<token>   URL parameter with a URL-encoded bearer value ('+' too)
  *   name=<token>                key of a setting (.env, properties)
  *   "name": "Bearer <token>     JSON field, optionally a bearer value
  *   name: Bearer <token>        key of a setting or header ("Authorization")
@@ -86,24 +87,58 @@ static void read_after_equals(const uint8_t *text, size_t p, size_t stop, tok_co
         out->where = TOK_WHERE_KEY;
 }
 
-/* Matches "bearer" (any case) and blanks that end at `p`; returns its start, or `p`. */
-static size_t skip_bearer_back(const uint8_t *text, size_t p, size_t stop)
+/* Matches the word "bearer" (any case) that ends at `q`; returns its start, or `q`. */
+static size_t bearer_word_back(const uint8_t *text, size_t q, size_t stop)
 {
     static const char word[] = "bearer";
-    size_t q = skip_blanks_back(text, p, stop);
     size_t w = sizeof(word) - 1;
 
-    if (q == p || q - stop < w)
-        return p;
+    if (q - stop < w)
+        return q;
     for (size_t i = 0; i < w; i++) {
         uint8_t c = text[q - w + i];
 
         if ((c >= 'A' && c <= 'Z' ? (uint8_t)(c + ('a' - 'A')) : c) != (uint8_t)word[i])
-            return p;
+            return q;
     }
     if (q - w > stop && is_key_char(text[q - w - 1]))
-        return p;
+        return q;
     return q - w;
+}
+
+/* Matches "bearer" (any case) and blanks that end at `p`; returns its start, or `p`. */
+static size_t skip_bearer_back(const uint8_t *text, size_t p, size_t stop)
+{
+    size_t q = skip_blanks_back(text, p, stop);
+    size_t w;
+
+    if (q == p)
+        return p;
+    w = bearer_word_back(text, q, stop);
+    return w == q ? p : w;
+}
+
+/*
+ * Matches "bearer" and URL-encoded blanks ('+' or "%20") that end at `p`,
+ * as in "?access_token=Bearer%20<token>"; returns its start, or `p`.
+ */
+static size_t skip_encoded_bearer_back(const uint8_t *text, size_t p, size_t stop)
+{
+    size_t q = p;
+    size_t w;
+
+    for (;;) {
+        if (q > stop && text[q - 1] == '+')
+            q--;
+        else if (q - stop >= 3 && text[q - 3] == '%' && text[q - 2] == '2' && text[q - 1] == '0')
+            q -= 3;
+        else
+            break;
+    }
+    if (q == p)
+        return p;
+    w = bearer_word_back(text, q, stop);
+    return w == q ? p : w;
 }
 
 /* Reads `name: ` or `"name": "` that ends at `p`, the value quoted with `value_quote` (or 0). */
@@ -143,6 +178,14 @@ void tok_read_context(const uint8_t *text, size_t start, tok_context *out)
 
     memset(out, 0, sizeof(*out));
     if (p > stop && text[p - 1] == '=') {
+        read_after_equals(text, p, stop, out);
+        return;
+    }
+
+    /* A URL-encoded bearer value is a URL parameter, or a setting written as one. */
+    p = skip_encoded_bearer_back(text, start, stop);
+    if (p != start && p > stop && text[p - 1] == '=') {
+        out->bearer = true;
         read_after_equals(text, p, stop, out);
         return;
     }

@@ -35,6 +35,8 @@ done <<'TABLE'
 jg101/pos.log  | JG101:2 | token in a URL
 # a truncated placeholder in the same place
 jg101/neg.log  |         | placeholder is not a token
+# a bearer value URL-encoded with "%20" and with "+" in a query parameter
+jg101/bearer_encoded.log | JG101:1 JG101:2 | URL-encoded bearer token in a URL
 # Authorization: Bearer in a debug log line
 jg102/pos.log  | JG102:3 | bearer header in a log
 # an already redacted header
