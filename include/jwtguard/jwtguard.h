@@ -621,6 +621,7 @@ typedef struct jwg_gateway_settings {
     uint32_t anomaly_max_networks;
     int64_t anomaly_window;            /* seconds; 3600 by default */
     int anomaly_deny;                  /* a broken limit denies (1) or only raises an alert (0) */
+    const char *redis_prefix;          /* Redis key prefix; "jwtguard" by default */
 } jwg_gateway_settings;
 
 /* Fills `out` with the gateway settings of `pf`, defaults included. */

@@ -30,6 +30,7 @@ void jwg_policy_file_gateway(const jwg_policy_file *pf, jwg_gateway_settings *ou
     out->anomaly_max_networks = gw->anomaly_max_networks;
     out->anomaly_window = gw->anomaly_window;
     out->anomaly_deny = gw->anomaly_deny ? 1 : 0;
+    out->redis_prefix = gw->redis_prefix != NULL ? gw->redis_prefix : "jwtguard";
 }
 
 /*

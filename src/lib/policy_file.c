@@ -146,6 +146,7 @@ void jwg_policy_file_free(jwg_policy_file *pf)
     free(pf->gateway.region_header);
     free(pf->gateway.service_header);
     free(pf->gateway.shared_secret_header);
+    free(pf->gateway.redis_prefix);
     free(pf->token_name);
     free(pf->environment);
     free(pf->service);

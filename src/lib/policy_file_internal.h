@@ -145,6 +145,7 @@ typedef struct jwg_pf_gateway {
     char *region_header;
     char *service_header;
     char *shared_secret_header;
+    char *redis_prefix;
     size_t cache_max_entries;
     int64_t cache_max_ttl;
     bool unmatched_allow;

@@ -873,6 +873,8 @@ static jwg_err parse_headers(const schema_ctx *c, const jwg_ynode *map, jwg_poli
 #define JWG_GW_ANOMALY_WINDOW_DEFAULT 3600
 /* The gateway state tracks 16 distinct values per token and dimension, so a larger limit could never be exceeded. */
 #define JWG_GW_ANOMALY_LIMIT_MAX 15
+/* Longest Redis key prefix, as `jwtguard revoke --prefix` and the gateway state accept. */
+#define JWG_GW_REDIS_PREFIX_MAX 64u
 
 enum { GC_MAX_ENTRIES, GC_MAX_TTL, GC_FIELDS };
 
@@ -901,6 +903,7 @@ enum {
     GW_CACHE,
     GW_REVOCATION,
     GW_ANOMALY,
+    GW_REDIS_PREFIX,
     GW_FIELDS
 };
 
@@ -914,6 +917,7 @@ static const field gateway_fields[GW_FIELDS] = {
     [GW_CACHE] = {"cache", false, JWG_Y_MAPPING},
     [GW_REVOCATION] = {"revocation_unavailable", false, JWG_Y_SCALAR},
     [GW_ANOMALY] = {"anomaly", false, JWG_Y_MAPPING},
+    [GW_REDIS_PREFIX] = {"redis_prefix", false, JWG_Y_SCALAR},
 };
 
 /* Reads a scalar that must be one of two words; `*second` is true for the second. */
@@ -985,6 +989,22 @@ static jwg_err parse_gateway_anomaly(const schema_ctx *c, const jwg_ynode *map, 
     return JWG_OK;
 }
 
+/*
+ * Copies the Redis key prefix. The characters are those that mean nothing
+ * in SCAN MATCH patterns or Redis Cluster hash tags, the same rule as
+ * `jwtguard revoke --prefix` and the service's state apply.
+ */
+static jwg_err redis_prefix(const schema_ctx *c, const jwg_ynode *n, char **out)
+{
+    static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-";
+    JWG_TRY(dup_string(c, n, "redis_prefix", out));
+    size_t len = strlen(*out);
+    if (len == 0 || len > JWG_GW_REDIS_PREFIX_MAX || strspn(*out, allowed) != len)
+        return bad(c, n, "redis_prefix", "must be 1 to %u characters of A-Z a-z 0-9 _ . : -",
+                   (unsigned)JWG_GW_REDIS_PREFIX_MAX);
+    return JWG_OK;
+}
+
 static jwg_err parse_gateway(const schema_ctx *c, const jwg_ynode *map, jwg_pf_gateway *gw)
 {
     const jwg_ynode *v[GW_FIELDS];
@@ -1009,6 +1029,8 @@ static jwg_err parse_gateway(const schema_ctx *c, const jwg_ynode *map, jwg_pf_g
                            &gw->revocation_fail_open));
     if (v[GW_ANOMALY] != NULL)
         JWG_TRY(parse_gateway_anomaly(c, v[GW_ANOMALY], gw));
+    if (v[GW_REDIS_PREFIX] != NULL)
+        JWG_TRY(redis_prefix(c, v[GW_REDIS_PREFIX], &gw->redis_prefix));
     return JWG_OK;
 }
 

@@ -264,6 +264,7 @@ static bool start_state(srv_server *s, const srv_config *cfg, const srv_options 
     char where[400];
     srv_state_config sc = {
         .redis_url = o->redis_url,
+        .key_prefix = cfg->gw.redis_prefix,
         .fail_open = cfg->gw.revocation_fail_open != 0,
         .anomaly = {.max_regions = cfg->gw.anomaly_max_regions,
                     .max_services = cfg->gw.anomaly_max_services,

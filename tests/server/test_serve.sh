@@ -255,7 +255,9 @@ EOF_TABLE
 assert "503 logged as keys_unavailable" grep -q '"reason":"keys_unavailable","error_code":703' "$SERVE_LOG"
 
 # Start-up errors.
+write_policy bad-prefix.yaml "  redis_prefix: 'a*b'"
 check_table <<EOF_TABLE
+serve --policy $WORK/bad-prefix.yaml                   | 2 | redis_prefix                        | glob character in the Redis prefix
 serve                                                  | 2 | missing option (--policy)            | policy required
 serve --policy $WORK/policy.yaml --listen 0.0.0.0:1    | 2 | listen address is not loopback      | remote needs --allow-remote
 serve --policy $WORK/policy.yaml --listen nonsense     | 2 | invalid listen address (nonsense)   | address form

@@ -117,6 +117,22 @@ assert "no usage keys without a limit: [$KEYS]" [ -z "$KEYS" ]
 KEYS=$(rcli -n 0 --scan --pattern 'jwtguard:usage:*' | head -1)
 assert "usage keys with a limit: [$KEYS]" [ -n "$KEYS" ]
 
+# gateway.redis_prefix: a revoke written with that prefix is seen, one
+# written with the default prefix is not.
+sed '/^  anomaly:/,$d' policy.yaml > prefixed.yaml
+echo '  redis_prefix: "team-a:jwg"' >> prefixed.yaml
+start_serve --policy prefixed.yaml --redis "$URL"
+for _ in $(seq 1 50); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$SERVE_URL/readyz")" = 200 ] && break; sleep 0.1; done
+FRANK=$(sign_with hs.key --sub frank)
+GINA=$(sign_with hs.key --sub gina)
+"$JWTGUARD" revoke --redis "$URL" --prefix team-a:jwg --jti "$(claim_of "$FRANK" jti)" --ttl 600 > /dev/null
+"$JWTGUARD" revoke --redis "$URL" --jti "$(claim_of "$GINA" jti)" --ttl 600 > /dev/null
+S=""
+for _ in $(seq 1 30); do S=$(check_at "$SERVE_URL" "$FRANK"); [ "$S" = 401 ] && break; sleep 0.1; done
+assert "revoke under the policy's prefix is seen (got $S)" [ "$S" = 401 ]
+assert "revoke under the default prefix is not" [ "$(check_at "$SERVE_URL" "$GINA")" = 200 ]
+assert "default-prefix revoke is seen by default instances" [ "$(check_at "$A_URL" "$GINA")" = 401 ]
+
 # The anomaly rule across instances: one region allowed per token.
 CAROL=$(sign_with hs.key --sub carol)
 assert "carol from eu on A" [ "$(check_at "$A_URL" "$CAROL" eu)" = 200 ]
