@@ -176,6 +176,7 @@ static void reload_failed(srv_server *s, const char *detail)
 {
     atomic_fetch_add(&s->metrics.reload_failures, 1);
     srv_log_event(s->log, "reload_failed", detail);
+    srv_log_flush(s->log);
     fprintf(stderr, "jwtguard: error: reload failed, the previous policy stays in use (%s)\n", detail);
 }
 
@@ -227,6 +228,7 @@ static void reload(srv_server *s, const char *path)
     srv_cache_flush(s->cache);
     atomic_fetch_add(&s->metrics.reloads, 1);
     srv_log_event(s->log, "reload", "policy and keys reloaded; the cache was flushed");
+    srv_log_flush(s->log);
 }
 
 /* ---- state ------------------------------------------------------------------ */

@@ -46,6 +46,12 @@ start_serve() {
     wait_http "$SERVE_URL/healthz"
 }
 
+# Waits until the service has written its event lines: it writes them in
+# batches at most 100 ms after a request.
+log_settle() {
+    sleep 0.3
+}
+
 # Prints the status code of a request to the service: PATH, then curl options.
 status_of() {
     local path=$1

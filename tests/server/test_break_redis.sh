@@ -39,6 +39,7 @@ for mode in silent garbage endless_scan; do
     assert "$mode: not ready" [ "$(status_of /readyz)" = 503 ]
     GOT=$(status_of /auth/nginx -H "Authorization: Bearer $TOKEN" -H 'X-Original-Method: GET' -H 'X-Original-URI: /x')
     assert "$mode: check fails closed, got $GOT" [ "$GOT" = 503 ]
+    log_settle
     assert "$mode: reason state_unavailable" \
         jq -e '.reason == "state_unavailable"' <<< "$(grep '"event":"decision"' "$SERVE_LOG" | tail -1)" > /dev/null
 

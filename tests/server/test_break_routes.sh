@@ -43,6 +43,7 @@ route_table() {
         got=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${!token}" \
             -H "X-Original-Method: $method" -H "X-Original-URI: $uri" "$SERVE_URL/auth/nginx")
         assert "$why: status $got, expected $status [$method $uri]" [ "$got" = "$status" ]
+        log_settle
         event=$(grep '"event":"decision"' "$SERVE_LOG" | tail -1)
         assert "$why: reason in $event, expected $reason" \
             jq -e --arg r "$reason" '.reason == $r' <<< "$event" > /dev/null

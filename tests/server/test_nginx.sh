@@ -97,6 +97,7 @@ assert "no route: 403 (got $S)" [ "$S" = 403 ]
 
 S=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $EC" "$GW/dead/x")
 assert "key source down: nginx turns the 503 into 500 (got $S)" [ "$S" = 500 ]
+log_settle
 assert "jwtguard answered 503 keys_unavailable" grep -q '"status":503,"reason":"keys_unavailable"' "$DEAD_LOG"
 assert "nginx logged the unexpected status" grep -q 'auth request unexpected status: 503' "$WORK/nginx/error.log"
 

@@ -126,6 +126,7 @@ request_table <<EOF_TABLE
 EOF_TABLE
 H=$(header_of WWW-Authenticate /auth/nginx -H "Authorization: Bearer $READ" -H "Authorization: Bearer $ADMIN" "${NGINX[@]}" -H 'X-Original-URI: /orders')
 assert "two Authorization headers: invalid_request, got [$H]" [ "$H" = 'Bearer realm="orders", error="invalid_request"' ]
+log_settle
 assert "two Authorization headers logged as invalid_request" bash -c "grep '\"reason\":\"invalid_request\"' '$SERVE_LOG' | grep -q '\"status\":400'"
 H=$(header_of X-User-Id /auth/nginx -H "Authorization: Bearer $READ" "${NGINX[@]}" -H 'X-Original-URI: /orders')
 assert "identity header carries sub, got [$H]" [ "$H" = alice ]
@@ -140,6 +141,7 @@ assert "no identity header on a deny, got [$H]" [ -z "$H" ]
 # The event log: one JSON object per decision, with the fingerprint and never the token.
 curl -s -o /dev/null -H "Authorization: Bearer $READ" -H 'X-Real-IP: 198.51.100.7' -H 'X-Region: eu-west' \
     -H 'X-Service: billing' "${NGINX[@]}" -H 'X-Original-URI: /orders/1' "$SERVE_URL/auth/nginx"
+log_settle
 LAST=$(grep '"event":"decision"' "$SERVE_LOG" | tail -1)
 assert "log is JSON: $LAST" json_true . "$LAST"
 for filter in '.decision == "allow"' '.status == 200' '.sub == "alice"' '.iss == "https://issuer.test"' \
@@ -151,6 +153,18 @@ SIGNATURE=${READ##*.}
 assert "log never contains a token" bash -c "! grep -q -F -e '$SIGNATURE' -e '${READ%%.*}.' '$SERVE_LOG'"
 DENY=$(grep '"reason":"insufficient_scope"' "$SERVE_LOG" | tail -1)
 assert "deny logs the library error: $DENY" json_true '.error == "JWG_ERR_SCOPE" and .error_code == 509 and .status == 403' "$DENY"
+
+# Batched event lines under load: wrk's requests overflow the 64 KiB batch
+# many times, and still every line is one whole JSON object.
+BEFORE=$(grep -c '"event":"decision"' "$SERVE_LOG")
+wrk -t2 -c16 -d2s -H "Authorization: Bearer $READ" -H 'X-Original-Method: GET' -H 'X-Original-URI: /orders/1' \
+    "$SERVE_URL/auth/nginx" > "$WORK/wrk.out"
+log_settle
+AFTER=$(grep -c '"event":"decision"' "$SERVE_LOG")
+assert "load wrote over 64 KiB of lines: $((AFTER - BEFORE))" [ $((AFTER - BEFORE)) -gt 1000 ]
+BROKEN=$(grep -cv '^{"time":"[^"]*","event":"[a-z_]*".*}$' "$SERVE_LOG" || true)
+assert "no split or interleaved line: $BROKEN" [ "$BROKEN" = 0 ]
+assert "every line is JSON" bash -c "jq -c . '$SERVE_LOG' > /dev/null"
 
 # /metrics in Prometheus text format.
 METRICS=$(curl -s "$SERVE_URL/metrics")
@@ -252,6 +266,7 @@ request_table <<EOF_TABLE
 503 | /auth/nginx | key source unavailable | -H "Authorization: Bearer $EC" -H 'X-Original-Method: GET' -H 'X-Original-URI: /x'
 503 | /readyz     | not ready without keys |
 EOF_TABLE
+log_settle
 assert "503 logged as keys_unavailable" grep -q '"reason":"keys_unavailable","error_code":703' "$SERVE_LOG"
 
 # Start-up errors.

@@ -87,6 +87,7 @@ T=$(($(date +%s) - 1))
 assert "sub revoked before T: denied on both" both_become "$BOB" 401
 BOB_LATER=$(sign_with hs.key --sub bob)
 assert "bob's token issued after T is allowed" [ "$(check_at "$A_URL" "$BOB_LATER")" = 200 ]
+log_settle
 assert "revocation logged as revoked" grep -q '"status":401,"reason":"revoked"' "$B_LOG"
 
 # JWTGUARD_REDIS_URL in place of --redis, and --redis winning over it.
@@ -143,6 +144,7 @@ for _ in $(seq 1 30); do
     sleep 0.1
 done
 assert "carol from us on B: anomaly across instances, 403 (got $S)" [ "$S" = 403 ]
+log_settle
 assert "alert event on B" grep -q '"event":"anomaly_alert","kind":"regions"' "$B_LOG"
 assert "alert counted in metrics" bash -c "curl -s '$B_URL/metrics' | grep -Eq '^jwtguard_anomaly_alerts_total [1-9]'"
 
@@ -156,6 +158,7 @@ for _ in $(seq 1 50); do
     sleep 0.1
 done
 assert "Redis down: 503 (got $S)" [ "$S" = 503 ]
+log_settle
 assert "503 logged as state_unavailable" grep -q '"status":503,"reason":"state_unavailable"' "$A_LOG"
 S=$(curl -s -o /dev/null -w '%{http_code}' "$A_URL/readyz")
 assert "Redis down: not ready (got $S)" [ "$S" = 503 ]
