@@ -650,6 +650,14 @@ JWG_WARN_UNUSED jwg_err jwg_policy_file_route_check(const jwg_policy_file *pf, s
                                                     size_t detail_len);
 
 /*
+ * Sets `*scope` to scope `i` of route `index`'s scope_all_of list (`all`
+ * nonzero) or scope_any_of list (`all` zero). Returns
+ * JWG_ERR_MEMBER_NOT_FOUND past the end of the list.
+ */
+JWG_WARN_UNUSED jwg_err jwg_policy_file_route_scope(const jwg_policy_file *pf, size_t index, int all,
+                                                    size_t i, const char **scope);
+
+/*
  * Returns the Unix time from which a verified token stops being valid under
  * `pf`: the smaller of its integer "exp" and "iat" plus the issuer's
  * max_age; INT64_MAX when neither applies, INT64_MIN for a result that did

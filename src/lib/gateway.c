@@ -103,6 +103,16 @@ jwg_err jwg_policy_file_route_check(const jwg_policy_file *pf, size_t index, con
     return jwg_claim_rules_check(&rules, doc, detail, detail_len);
 }
 
+jwg_err jwg_policy_file_route_scope(const jwg_policy_file *pf, size_t index, int all, size_t i,
+                                    const char **scope)
+{
+    JWG_ENSURE(pf != NULL && scope != NULL && index < pf->route_count, JWG_ERR_INVALID_ARGUMENT);
+    const jwg_str_list *list = all ? &pf->routes[index].scope_all : &pf->routes[index].scope_any;
+    JWG_ENSURE(i < list->count, JWG_ERR_MEMBER_NOT_FOUND);
+    *scope = list->items[i].s;
+    return JWG_OK;
+}
+
 /* Returns issuer `iss`'s policy from the token's verified "iss", or NULL. */
 static const jwg_policy *issuer_policy(const jwg_policy_file *pf, const jwg_result *r)
 {

@@ -27,6 +27,8 @@ typedef struct srv_entry {
     const char **header_values; /* one per identity header, "" when the claim is absent */
     size_t header_count;
     jwg_err *route_errors;      /* one per route: JWG_OK or the rule that failed */
+    const char *scope_claim;    /* "scope" or "scp", whichever the token has; NULL for neither */
+    const char *scopes;         /* its scopes separated by spaces; NULL when absent or over 1 KiB */
     size_t route_count;
     char *text;                 /* owns the strings */
     /* Cache links, guarded by the shard's lock. */

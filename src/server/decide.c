@@ -169,6 +169,80 @@ static bool entry_for(srv_server *s, srv_config *cfg, const found_token *t, int6
     return true;
 }
 
+/* Returns true when the space-separated `scopes` contains `scope`. */
+static bool has_scope(const char *scopes, const char *scope)
+{
+    size_t n = strlen(scope);
+    for (const char *p = scopes; p != NULL && *p != '\0';) {
+        const char *end = strchr(p, ' ');
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        if (len == n && memcmp(p, scope, n) == 0)
+            return true;
+        p = end != NULL ? end + 1 : NULL;
+    }
+    return false;
+}
+
+/*
+ * Appends the scopes of route `index`'s all-of (`all`) or any-of list to
+ * `out`, those the token has left out for all-of. Returns how many it listed.
+ */
+static size_t list_scopes(const jwg_policy_file *pf, size_t index, int all, const srv_entry *e, char *out,
+                          size_t cap)
+{
+    const char *scope;
+    size_t listed = 0;
+    for (size_t i = 0; jwg_policy_file_route_scope(pf, index, all, i, &scope) == JWG_OK; i++) {
+        if (all && e->scopes != NULL && has_scope(e->scopes, scope))
+            continue;
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, "%s%s", listed > 0 ? " " : "", scope);
+        listed++;
+    }
+    return listed;
+}
+
+/* Returns true when route `index` has no any-of list or the token has one of its scopes. */
+static bool any_of_met(const jwg_policy_file *pf, size_t index, const srv_entry *e)
+{
+    const char *scope;
+    size_t i = 0;
+    for (; jwg_policy_file_route_scope(pf, index, 0, i, &scope) == JWG_OK; i++) {
+        if (e->scopes != NULL && has_scope(e->scopes, scope))
+            return true;
+    }
+    return i == 0;
+}
+
+/*
+ * Writes where scopes are read and which the route misses, for a 403 of
+ * route rules. Names scopes and claim names only, never the token.
+ */
+static void describe_scope_denial(const jwg_policy_file *pf, size_t index, const srv_entry *e, char *detail,
+                                  size_t cap)
+{
+    char missing[160] = "";
+    char accepted[160] = "";
+    const char *method;
+    const char *prefix;
+
+    if (jwg_policy_file_route(pf, index, &method, &prefix) != JWG_OK)
+        return;
+    size_t all_missing = list_scopes(pf, index, 1, e, missing, sizeof(missing));
+    size_t any_count = list_scopes(pf, index, 0, e, accepted, sizeof(accepted));
+
+    if (e->scope_claim == NULL) {
+        snprintf(detail, cap, "the token has no \"scope\" or \"scp\" claim, and route %s %s requires %s%s", method,
+                 prefix, all_missing > 0 ? missing : "one of ", all_missing > 0 ? "" : accepted);
+    } else if (all_missing > 0) {
+        snprintf(detail, cap, "the token's \"%s\" claim lacks %s, which route %s %s requires", e->scope_claim,
+                 missing, method, prefix);
+    } else if (any_count > 0 && !any_of_met(pf, index, e)) {
+        snprintf(detail, cap, "the token's \"%s\" claim has none of %s, which route %s %s accepts", e->scope_claim,
+                 accepted, method, prefix);
+    }
+}
+
 /* Applies the rules of the route of `path`; false when the request is denied. */
 static bool path_allows(const srv_config *cfg, const char *method, const char *path, srv_decision *d)
 {
@@ -185,6 +259,8 @@ static bool path_allows(const srv_config *cfg, const char *method, const char *p
     if (rc == JWG_OK)
         return true;
     fail(d, SRV_REASON_ROUTE_RULES, rc, jwg_strerror(rc));
+    if (rc == JWG_ERR_SCOPE || rc == JWG_ERR_CLAIM_MISSING || rc == JWG_ERR_CLAIM_TYPE)
+        describe_scope_denial(cfg->pf, index, d->entry, d->detail, sizeof(d->detail));
     return false;
 }
 

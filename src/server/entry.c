@@ -1,7 +1,7 @@
 /*
  * entry.c: builds a cache entry (cache.h) from a verified token: its facts
- * for the shared state, its identity header values and every route's
- * verdict, so that a cache hit needs no access to the token's claims.
+ * for the shared state, its identity header values, its scopes and every
+ * route's verdict, so that a cache hit needs no access to the token's claims.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +32,8 @@ static bool header_safe(const char *s, size_t n)
     return true;
 }
 
-/* Joins an array-of-strings claim with ","; returns a new string or NULL. */
-static char *join_strings(const jwg_result *r, const char *claim, size_t count, size_t *out_len)
+/* Joins an array-of-strings claim with `separator`; returns a new string or NULL. */
+static char *join_strings(const jwg_result *r, const char *claim, size_t count, char separator, size_t *out_len)
 {
     size_t total = 0;
     const char *item;
@@ -53,7 +53,7 @@ static char *join_strings(const jwg_result *r, const char *claim, size_t count, 
         if (jwg_result_strings_at(r, JWG_PART_CLAIMS, claim, i, &item, &len) != JWG_OK)
             break;
         if (i > 0)
-            out[n++] = ',';
+            out[n++] = separator;
         memcpy(out + n, item, len);
         n += len;
     }
@@ -80,7 +80,7 @@ static void header_value(const jwg_result *r, const char *claim, entry_strings *
     es->len[k] = 0;
     if (jwg_result_string(r, JWG_PART_CLAIMS, claim, &v, &len) != JWG_OK) {
         if (jwg_result_strings_count(r, JWG_PART_CLAIMS, claim, &count) == JWG_OK) {
-            es->owned[k] = join_strings(r, claim, count, &len);
+            es->owned[k] = join_strings(r, claim, count, ',', &len);
             v = es->owned[k];
         } else if (jwg_result_raw(r, JWG_PART_CLAIMS, claim, &v, &len) != JWG_OK) {
             v = NULL;
@@ -99,6 +99,37 @@ static void add_string(entry_strings *es, const jwg_result *r, jwg_part part, co
         es->s[k] = NULL;
         es->len[k] = 0;
     }
+}
+
+/*
+ * Adds the token's scopes for the detail of a scope denial: the "scope"
+ * string (RFC 8693 4.2), else "scp" as a string or an array joined with
+ * spaces, which a scope-token cannot contain (RFC 6749 3.3). Returns the
+ * claim's name, or NULL when the token has neither.
+ */
+static const char *add_scopes(const jwg_result *r, entry_strings *es)
+{
+    static const char *const claims[] = {"scope", "scp"};
+    size_t k = es->count++;
+    size_t count;
+
+    es->s[k] = NULL;
+    es->len[k] = 0;
+    for (size_t c = 0; c < 2; c++) {
+        if (jwg_result_string(r, JWG_PART_CLAIMS, claims[c], &es->s[k], &es->len[k]) == JWG_OK) {
+            if (es->len[k] > SRV_HEADER_VALUE_MAX) {
+                es->s[k] = NULL;
+                es->len[k] = 0;
+            }
+            return claims[c];
+        }
+        if (jwg_result_strings_count(r, JWG_PART_CLAIMS, claims[c], &count) == JWG_OK) {
+            es->owned[k] = join_strings(r, claims[c], count, ' ', &es->len[k]);
+            es->s[k] = es->owned[k];
+            return claims[c];
+        }
+    }
+    return NULL;
 }
 
 static int64_t claim_int(const jwg_result *r, const char *name, int64_t absent)
@@ -166,6 +197,7 @@ srv_entry *srv_entry_build(const srv_config *cfg, const jwg_result *r, const uin
     add_string(&es, r, JWG_PART_CLAIMS, "jti");
     add_string(&es, r, JWG_PART_HEADER, "kid");
     add_string(&es, r, JWG_PART_HEADER, "alg");
+    e->scope_claim = add_scopes(r, &es);
     for (size_t i = 0; i < e->header_count && i < 64; i++) {
         const char *claim;
         const char *header;
@@ -187,8 +219,9 @@ srv_entry *srv_entry_build(const srv_config *cfg, const jwg_result *r, const uin
     e->facts.jti = ptrs[2];
     e->kid = ptrs[3];
     e->alg = ptrs[4];
+    e->scopes = ptrs[5];
     for (size_t i = 0; i < e->header_count; i++)
-        e->header_values[i] = ptrs[5 + i] != NULL ? ptrs[5 + i] : "";
+        e->header_values[i] = ptrs[6 + i] != NULL ? ptrs[6 + i] : "";
     e->facts.iat = claim_int(r, "iat", INT64_MIN);
     e->facts.exp = claim_int(r, "exp", INT64_MAX);
     route_verdicts(e, cfg, r);

@@ -154,6 +154,31 @@ assert "log never contains a token" bash -c "! grep -q -F -e '$SIGNATURE' -e '${
 DENY=$(grep '"reason":"insufficient_scope"' "$SERVE_LOG" | tail -1)
 assert "deny logs the library error: $DENY" json_true '.error == "JWG_ERR_SCOPE" and .error_code == 509 and .status == 403' "$DENY"
 
+# The detail of a scope denial names the claim read and the missing scopes, never the token.
+NOSCOPE=$(sign_with key-a --sub carol)
+SCP=$(sign_with key-a --sub dave --claim 'scp=["orders:read","orders:write"]')
+OTHER=$(sign_with key-a --sub erin --claim 'scope="billing:read"')
+scope_detail() { # TOKEN URI: prints the detail of the insufficient_scope event of that request
+    curl -s -o /dev/null -H "Authorization: Bearer $1" "${NGINX[@]}" -H "X-Original-URI: $2" "$SERVE_URL/auth/nginx"
+    log_settle
+    grep '"reason":"insufficient_scope"' "$SERVE_LOG" | tail -1 | jq -r .detail
+}
+while IFS='|' read -r token uri expected; do
+    token=$(echo "$token" | tr -d ' ')
+    uri=$(echo "$uri" | tr -d ' ')
+    expected=$(echo "$expected" | sed 's/^ *//; s/ *$//')
+    got=$(scope_detail "${!token}" "$uri")
+    assert "scope detail for $token on $uri: [$got]" [ "$got" = "$expected" ]
+    SIG=${!token##*.}
+    assert "scope detail has no token signature: $token" [ "${got/"$SIG"/}" = "$got" ]
+done <<'EOF_TABLE'
+READ    | /admin/x  | the token's "scope" claim lacks orders:admin, which route * /admin requires
+SCP     | /admin/x  | the token's "scp" claim lacks orders:admin, which route * /admin requires
+OTHER   | /orders/1 | the token's "scope" claim has none of orders:read, which route GET /orders accepts
+NOSCOPE | /admin/x  | the token has no "scope" or "scp" claim, and route * /admin requires orders:admin
+NOSCOPE | /orders/1 | the token has no "scope" or "scp" claim, and route GET /orders requires one of orders:read
+EOF_TABLE
+
 # Batched event lines under load: wrk's requests overflow the 64 KiB batch
 # many times, and still every line is one whole JSON object.
 BEFORE=$(grep -c '"event":"decision"' "$SERVE_LOG")
