@@ -395,11 +395,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     conn_slot *slot = *req_cls != (void *)&untracked ? *req_cls : NULL;
     if (*upload_size > 0) {
-        if (slot != NULL && (slot->body_bytes += *upload_size) > SRV_BODY_MAX)
-            return answer_text(c, 413, "request body too large\n");
+        /*
+         * MHD 0.9.75 takes no response before the body is complete, so a body
+         * without Content-Length (chunked) is read and dropped, within the
+         * request timeout, and gets its 413 at the end.
+         */
+        if (slot != NULL)
+            slot->body_bytes += *upload_size;
         *upload_size = 0;
         return MHD_YES;
     }
+    if (slot != NULL && slot->body_bytes > SRV_BODY_MAX)
+        return answer_text(c, 413, "request body too large\n");
 
     if (slot != NULL)
         atomic_store(&slot->in_request, true);

@@ -235,6 +235,10 @@ assert "slow bodies are closed, then healthz answers: $R" [ "$R" = ok ]
 # A body announced over 64 KiB is rejected before it is read.
 S=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Length: 65537' --max-time 5 "$SERVE_URL/auth/envoy/x" || true)
 assert "announced body over 64 KiB is 413 ($S)" [ "$S" = 413 ]
+# A chunked body has no Content-Length: it is read and dropped, then gets 413.
+head -c 70000 /dev/zero | tr '\0' b > big-body
+S=$(curl -s -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' --data-binary @big-body --max-time 5 "$SERVE_URL/auth/envoy/x" || true)
+assert "chunked body over 64 KiB is 413 ($S)" [ "$S" = 413 ]
 
 # Shared secret: the gateway must send it, on the auth endpoints and /metrics.
 printf 'gateway-secret\n' > secret && chmod 600 secret
