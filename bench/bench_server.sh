@@ -12,7 +12,10 @@
 #   DURATION     seconds per wrk run (default 10)
 #   CONNECTIONS  wrk connections at peak (default 64)
 #   REPS         alternating static and jwtguard runs per row (default 3)
-#   THREADS      jwtguard serve --threads (default: the service's own default)
+#   THREADS      jwtguard serve --threads in the CPU table and the soak
+#                (default: the service's own default)
+#   TABLE_THREADS  jwtguard serve --threads in the throughput table (default 1,
+#                as the static responder is one nginx worker: equal workers)
 #   TRANSPORT    how nginx reaches both auth services in the throughput table:
 #                unix (Unix sockets, default) or tcp (loopback TCP); the CPU
 #                table always measures both
@@ -124,14 +127,14 @@ for t in tcp unix; do
     BASE[$t]=$(free_port)
 done
 
-start_jwtguard() { # POLICY TRANSPORT
-    local listen="127.0.0.1:$AUTH_PORT" sock=
+start_jwtguard() { # POLICY TRANSPORT [THREADS]
+    local listen="127.0.0.1:$AUTH_PORT" sock= threads=${3:-${THREADS:-}}
     if [ "$2" = unix ]; then
         listen="unix:$AUTH_SOCK"
         sock=$AUTH_SOCK
     fi
     "$JWTGUARD" serve --policy "$1" --listen "$listen" --log "$WORK/serve.log" \
-        ${THREADS:+--threads "$THREADS"} 2> serve.err &
+        ${threads:+--threads "$threads"} 2> serve.err &
     JWT_PID=$!
     PIDS+=("$JWT_PID")
     wait_http "http://127.0.0.1:$AUTH_PORT/healthz" "$sock"
@@ -196,7 +199,7 @@ nginx_conf "$WORK/front" "    upstream jwtguard_tcp { server 127.0.0.1:$AUTH_POR
     upstream static_tcp { server 127.0.0.1:$STATIC_PORT; keepalive 64; }
     upstream static_unix { server unix:$STATIC_SOCK; keepalive 64; }
 $(for t in tcp unix; do front_server "${FRONT[$t]}" "jwtguard_$t"; front_server "${BASE[$t]}" "static_$t"; done)"
-start_jwtguard cached.yaml "$TRANSPORT"
+start_jwtguard cached.yaml "$TRANSPORT" "${TABLE_THREADS:-1}"
 FRONT_PORT=${FRONT[$TRANSPORT]}
 BASE_PORT=${BASE[$TRANSPORT]}
 for t in tcp unix; do wait_http "http://127.0.0.1:${BASE[$t]}/"; done
