@@ -86,6 +86,9 @@ size_t jwg_b64url_encode(const uint8_t *in, size_t in_len, char *out, size_t out
 
 /* ---- strict JSON reader (json.c), RFC 8259 ----------------------------- */
 
+/* Returns the value of hexadecimal digit `c` (either case), or -1 for any other byte. */
+int jwg_hex_digit(uint8_t c);
+
 typedef enum jwg_json_type {
     JWG_JSON_OBJECT = 1,
     JWG_JSON_ARRAY,

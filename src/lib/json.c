@@ -97,7 +97,7 @@ static inline bool json_is_digit(uint8_t c)
     return c >= '0' && c <= '9';
 }
 
-static int json_hex_value(uint8_t c)
+int jwg_hex_digit(uint8_t c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -113,7 +113,7 @@ static int32_t json_hex4(const uint8_t *s)
 {
     int32_t v = 0;
     for (size_t i = 0; i < 4; i++) {
-        int h = json_hex_value(s[i]);
+        int h = jwg_hex_digit(s[i]);
         if (h < 0)
             return -1;
         v = (v << 4) | h;

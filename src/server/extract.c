@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "internal.h"
 #include "server/extract.h"
 
 static bool is_space(char c)
@@ -93,24 +94,13 @@ bool srv_cookie_value(const char *header, size_t len, const char *name, const ch
     return false;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes the escape "%XX" at s[i]; returns -1 when it is malformed or runs past `len`. */
 static int escape_at(const char *s, size_t len, size_t i)
 {
     if (len < 3 || i > len - 3)
         return -1;
-    int hi = hex_value(s[i + 1]);
-    int lo = hex_value(s[i + 2]);
+    int hi = jwg_hex_digit((uint8_t)s[i + 1]);
+    int lo = jwg_hex_digit((uint8_t)s[i + 2]);
     return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "internal.h"
 #include "server/redis_link.h"
 
 /* Largest accepted time in messages and values: 9999-12-31T23:59:59Z. */
@@ -199,23 +200,12 @@ void srv_fp_hex(const uint8_t fp[SRV_FP_LEN], char out[2 * SRV_FP_LEN + 1])
     out[2 * SRV_FP_LEN] = '\0';
 }
 
-int srv_hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool srv_fp_from_hex(const char *hex, size_t len, uint8_t fp[SRV_FP_LEN])
 {
     if (len != 2 * SRV_FP_LEN)
         return false;
     for (size_t i = 0; i < SRV_FP_LEN; i++) {
-        int hi = srv_hex_digit(hex[2 * i]), lo = srv_hex_digit(hex[2 * i + 1]);
+        int hi = jwg_hex_digit((uint8_t)hex[2 * i]), lo = jwg_hex_digit((uint8_t)hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0)
             return false;

@@ -82,9 +82,6 @@ bool srv_redis_parse_revocation_value(const char *value, size_t len, int64_t *be
 /* Writes a fingerprint as 64 lowercase hex digits and a NUL. */
 void srv_fp_hex(const uint8_t fp[SRV_FP_LEN], char out[2 * SRV_FP_LEN + 1]);
 
-/* Returns the value of a hex digit of either case, or -1. */
-int srv_hex_digit(char c);
-
 /* Reads 64 hex digits; false when `len` is not 64 or a digit is invalid. */
 bool srv_fp_from_hex(const char *hex, size_t len, uint8_t fp[SRV_FP_LEN]);
 

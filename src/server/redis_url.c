@@ -9,6 +9,7 @@
 
 #include <openssl/crypto.h>
 
+#include "internal.h"
 #include "server/redis_link.h"
 
 #define DEFAULT_PORT 6379
@@ -29,8 +30,8 @@ static bool percent_decode(const char *s, size_t len, char *out, size_t cap)
         int c = (uint8_t)s[i];
 
         if (c == '%') {
-            int hi = i + 2 < len ? srv_hex_digit(s[i + 1]) : -1;
-            int lo = i + 2 < len ? srv_hex_digit(s[i + 2]) : -1;
+            int hi = i + 2 < len ? jwg_hex_digit((uint8_t)s[i + 1]) : -1;
+            int lo = i + 2 < len ? jwg_hex_digit((uint8_t)s[i + 2]) : -1;
 
             if (hi < 0 || lo < 0)
                 return false;
@@ -101,7 +102,7 @@ static int parse_host(const char *s, size_t len, srv_redis_addr *a, size_t *rest
         end = (size_t)(close - s);
         after = end + 1;
         for (size_t i = start; i < end; i++)
-            if (srv_hex_digit(s[i]) < 0 && s[i] != ':' && s[i] != '.')
+            if (jwg_hex_digit((uint8_t)s[i]) < 0 && s[i] != ':' && s[i] != '.')
                 return fail(detail, detail_len, "IPv6 address in the Redis URL is invalid");
     } else {
         while (end < len && host_char(s[end]))
