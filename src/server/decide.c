@@ -81,7 +81,7 @@ static bool token_from_query(const srv_config *cfg, const char *query, size_t qu
 }
 
 /*
- * Takes the token where the policy says (token.from). Returns SRV_REASON_OK
+ * Takes the token from where the policy sets it (token.from). Returns SRV_REASON_OK
  * with `t` filled, TOKEN_MISSING, TOKEN_INVALID for a malformed Bearer
  * value, or INVALID_REQUEST for more than one Authorization header, which
  * RFC 9110 5.3 does not allow as a list: taking either one would let a

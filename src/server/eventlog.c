@@ -24,7 +24,7 @@ enum log_kind { SINK_NONE, SINK_FD, SINK_SYSLOG };
 /* Size of each of the two batch buffers; a line is at most SRV_LOG_LINE_MAX + 1 bytes. */
 #define LOG_BATCH_BYTES (64u * 1024u)
 
-/* Longest time a line waits in the buffer before the timer thread writes it. */
+/* Maximum time a line waits in the buffer before the timer thread writes it. */
 #define LOG_FLUSH_INTERVAL_NS 100000000L
 
 struct srv_log {

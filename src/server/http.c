@@ -1,6 +1,6 @@
 /*
  * http.c: the HTTP side of `jwtguard serve` on libmicrohttpd: endpoints,
- * request reconstruction per gateway, answers, and the tracking of
+ * request reconstruction per gateway, responses, and the tracking of
  * connections that closes those sending a request (headers and body) too
  * slowly.
  */
@@ -116,7 +116,7 @@ void srv_http_sweep(srv_http *h)
         conn_slot *slot = &h->slots[i];
         if (!slot->used || slot->fd < 0 || atomic_load(&slot->in_request) || now - atomic_load(&slot->since) <= limit)
             continue;
-        /* MHD sees end of file on its next read and closes the connection itself. */
+        /* MHD reads end of file on its next read and closes the connection itself. */
         shutdown(slot->fd, SHUT_RDWR);
         atomic_store(&slot->since, INT64_MAX / 2);
         atomic_fetch_add(&h->server->metrics.connections_closed_slow, 1);
@@ -124,7 +124,7 @@ void srv_http_sweep(srv_http *h)
     pthread_mutex_unlock(&h->lock);
 }
 
-/* ---- answers --------------------------------------------------------------- */
+/* ---- responses ------------------------------------------------------------- */
 
 static enum MHD_Result answer_text(struct MHD_Connection *c, unsigned status, const char *text)
 {
@@ -163,7 +163,7 @@ static void add_challenge(struct MHD_Response *r, const srv_config *cfg, const s
 /*
  * Adds every identity header on an allow. MHD 0.9.75 rejects an empty
  * header value, so an absent claim is sent as one space, which HTTP
- * parsers strip (RFC 7230 3.2.4), and the gateway sees an empty value.
+ * parsers strip (RFC 7230 3.2.4), and the gateway receives an empty value.
  */
 static void add_identity(struct MHD_Response *r, const srv_config *cfg, const srv_entry *e)
 {
@@ -384,7 +384,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)upload;
 
     if (*req_cls == NULL) {
-        /* Headers are complete. Answering only at the next call lets MHD keep the connection open. */
+        /*
+         * Headers are complete. Queueing the response only at the next call
+         * lets MHD keep the connection open.
+         */
         if (body_announced_too_large(c))
             return answer_text(c, 413, "request body too large\n");
         conn_slot *slot = slot_of(c);

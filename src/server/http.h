@@ -11,9 +11,9 @@ typedef struct srv_http srv_http;
 typedef struct srv_http_limits {
     unsigned threads;
     unsigned max_connections;
-    unsigned request_timeout_s;  /* to send each request header, from accept or the previous answer */
+    unsigned request_timeout_s;  /* to send each request header, from accept or the previous response */
     unsigned idle_timeout_s;     /* inactivity */
-    size_t memory_per_connection; /* bounds the request header; MHD answers 431 beyond it */
+    size_t memory_per_connection; /* bounds the request header; MHD responds 431 beyond it */
 } srv_http_limits;
 
 /* Starts serving on `listen_fd` (bound and listening); NULL with `detail` on failure. */

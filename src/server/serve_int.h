@@ -32,7 +32,7 @@ typedef struct srv_config {
     size_t max_token_bytes;
 } srv_config;
 
-/* Loads the policy file and builds its verifier; on failure `detail` says why. */
+/* Loads the policy file and builds its verifier. On failure, `detail` gives the reason. */
 srv_config *srv_config_load(const char *path, uint64_t generation, char *detail, size_t detail_len);
 void srv_config_ref(srv_config *c);
 void srv_config_unref(srv_config *c);
@@ -44,13 +44,13 @@ void srv_config_unref(srv_config *c);
  */
 srv_entry *srv_entry_build(const srv_config *cfg, const jwg_result *r, const uint8_t *fp, int64_t now);
 
-/* Why a request got its answer; each maps to one HTTP status (srv_reason_status). */
+/* The reason for a response; each maps to one HTTP status (srv_reason_status). */
 typedef enum srv_reason {
     SRV_REASON_OK,                /* 200 */
     SRV_REASON_TOKEN_MISSING,     /* 401, no error attribute (RFC 6750 3.1) */
-    SRV_REASON_TOKEN_INVALID,     /* 401 invalid_token; `err` says which check */
+    SRV_REASON_TOKEN_INVALID,     /* 401 invalid_token; `err` names the failed check */
     SRV_REASON_REVOKED,           /* 401 invalid_token */
-    SRV_REASON_ROUTE_RULES,       /* 403 insufficient_scope; `err` says which rule */
+    SRV_REASON_ROUTE_RULES,       /* 403 insufficient_scope; `err` names the failed rule */
     SRV_REASON_NO_ROUTE,          /* 403: routes exist and none matches */
     SRV_REASON_ANOMALY,           /* 403: the anomaly rule denies */
     SRV_REASON_PATH_INVALID,      /* 403: the original path cannot be normalized safely */

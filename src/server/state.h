@@ -4,7 +4,7 @@
  * revocations, and the token-usage records behind the anomaly rule.
  *
  * Without Redis the state is local to the process: usage is counted per
- * instance and nothing is revoked. With Redis every instance sees every
+ * instance and nothing is revoked. With Redis every instance reads every
  * revocation and every usage record.
  *
  * Speed: srv_state_check() runs on every request, cache hit or not, so it
@@ -27,7 +27,7 @@
 /* Size of a token fingerprint: SHA-256 of the token's bytes. */
 #define SRV_FP_LEN 32u
 
-/* What the decision core knows of a token that verified. */
+/* The facts the decision core extracts from a verified token. */
 typedef struct srv_token_facts {
     uint8_t fp[SRV_FP_LEN];
     const char *iss; /* NULL when absent, for each of these */
@@ -82,7 +82,7 @@ typedef struct srv_state_stats {
     uint64_t anomaly_alerts;
     uint64_t anomaly_denied;
     uint64_t redis_errors;
-    uint64_t unavailable;      /* checks answered without revocation state */
+    uint64_t unavailable;      /* checks decided without revocation state */
     uint64_t revocations_known; /* entries in the local mirror now (a gauge) */
     bool redis_connected;
 } srv_state_stats;
