@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -202,10 +201,16 @@ void srv_log_write(srv_log *log, const char *json, size_t len)
 
 /* ---- JSON writer -------------------------------------------------------- */
 
+/* Bytes kept free at the end of the line for ,"truncated":true and the closing "}". */
+#define LINE_RESERVE 32u
+
+/* Maximum bytes of one member: comma, key and string value escaped in full with their quotes, and colon. */
+#define MEMBER_MAX (2u * (6u * SRV_LOG_VALUE_MAX + 8u))
+
 /* Appends raw bytes when they fit in full, keeping room for the closing "}". */
 static bool append(srv_json *j, const char *s, size_t n)
 {
-    if (j->len + n + 32 > sizeof(j->buf)) {
+    if (j->len + n + LINE_RESERVE > sizeof(j->buf)) {
         j->truncated = true;
         return false;
     }
@@ -214,7 +219,39 @@ static bool append(srv_json *j, const char *s, size_t n)
     return true;
 }
 
-/* Writes `s` escaped into `out` (capacity >= 6 * SRV_LOG_VALUE_MAX + 8); returns the length. */
+/*
+ * How escape() writes each byte: ESC_COPY as is, ESC_BACKSLASH after a "\"
+ * (the quote and the backslash), ESC_HEX as \u00XX (control characters,
+ * DEL and every byte above 0x7e, so a line is ASCII whatever the input).
+ */
+enum { ESC_COPY = 0, ESC_BACKSLASH = 1, ESC_HEX = 2 };
+
+static const uint8_t escape_class[256] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x00 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x10 */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20: '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x30 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50: '\' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, /* 0x70: DEL */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x80 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x90 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xa0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xb0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xc0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xd0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xe0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xf0 */
+};
+
+/* Returns the bytes escape() writes at most for `n` input bytes. */
+static size_t escaped_max(size_t n)
+{
+    return 6 * (n > SRV_LOG_VALUE_MAX ? SRV_LOG_VALUE_MAX : n);
+}
+
+/* Writes `s` escaped into `out` (capacity >= escaped_max(n)); returns the length. */
 static size_t escape(const char *s, size_t n, char *out)
 {
     static const char hex[] = "0123456789abcdef";
@@ -225,16 +262,17 @@ static size_t escape(const char *s, size_t n, char *out)
 
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\') {
+        uint8_t cls = escape_class[ch];
+        if (cls == ESC_COPY) {
+            out[k++] = (char)ch;
+        } else if (cls == ESC_BACKSLASH) {
             out[k++] = '\\';
             out[k++] = (char)ch;
-        } else if (ch < 0x20 || ch > 0x7e) {
+        } else {
             memcpy(out + k, "\\u00", 4);
             out[k + 4] = hex[ch >> 4];
             out[k + 5] = hex[ch & 15];
             k += 6;
-        } else {
-            out[k++] = (char)ch;
         }
     }
     if (cut) {
@@ -244,78 +282,161 @@ static size_t escape(const char *s, size_t n, char *out)
     return k;
 }
 
-static void member_key(srv_json *j, const char *key, char *scratch, size_t *n)
+size_t srv_log_format_uint(char *out, uint64_t value)
 {
-    *n = 0;
-    scratch[(*n)++] = ',';
-    scratch[(*n)++] = '"';
-    *n += escape(key, strlen(key), scratch + *n);
-    scratch[(*n)++] = '"';
-    scratch[(*n)++] = ':';
-    (void)j;
+    char digits[SRV_LOG_INT_TEXT_MAX];
+    size_t n = 0;
+
+    do {
+        digits[n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    for (size_t i = 0; i < n; i++)
+        out[i] = digits[n - 1 - i];
+    return n;
+}
+
+size_t srv_log_format_int(char *out, int64_t value)
+{
+    if (value >= 0)
+        return srv_log_format_uint(out, (uint64_t)value);
+    /* Negated in unsigned arithmetic, so INT64_MIN gives 2^63 without overflow. */
+    out[0] = '-';
+    return 1 + srv_log_format_uint(out + 1, (uint64_t)0 - (uint64_t)value);
+}
+
+/*
+ * Starts a member whose key is `key_len` bytes and whose value needs at
+ * most `value_max` bytes: writes ,"key": and returns where it was written.
+ * That is the line itself when the longest member fits, else `scratch`
+ * (MEMBER_MAX bytes), from which member_end() copies it if it fits.
+ */
+static char *member_begin(srv_json *j, const char *key, size_t key_len, size_t value_max, char *scratch,
+                          size_t *n)
+{
+    size_t longest = escaped_max(key_len) + value_max + 4;
+    char *at = j->len + longest + LINE_RESERVE <= sizeof(j->buf) ? j->buf + j->len : scratch;
+
+    at[0] = ',';
+    at[1] = '"';
+    *n = 2 + escape(key, key_len, at + 2);
+    at[(*n)++] = '"';
+    at[(*n)++] = ':';
+    return at;
+}
+
+/* Keeps the member of `n` bytes that member_begin() started at `at`, or marks the line truncated. */
+static void member_end(srv_json *j, const char *at, size_t n)
+{
+    if (at == j->buf + j->len)
+        j->len += n;
+    else
+        append(j, at, n);
 }
 
 void srv_json_strn(srv_json *j, const char *key, const char *value, size_t len)
 {
-    char scratch[2 * (6 * SRV_LOG_VALUE_MAX + 8)];
+    char scratch[MEMBER_MAX];
     size_t n;
 
     if (value == NULL)
         return;
-    member_key(j, key, scratch, &n);
-    scratch[n++] = '"';
-    n += escape(value, len, scratch + n);
-    scratch[n++] = '"';
-    append(j, scratch, n);
+    char *at = member_begin(j, key, strlen(key), escaped_max(len) + 2, scratch, &n);
+    at[n++] = '"';
+    n += escape(value, len, at + n);
+    at[n++] = '"';
+    member_end(j, at, n);
 }
 
 void srv_json_str(srv_json *j, const char *key, const char *value)
 {
+    /* Bytes past SRV_LOG_VALUE_MAX are cut anyway, so the scan for the NUL stops there. */
     if (value != NULL)
-        srv_json_strn(j, key, value, strlen(value));
+        srv_json_strn(j, key, value, strnlen(value, SRV_LOG_VALUE_MAX + 1));
+}
+
+/* Adds a member whose value is the JSON text `text` written unescaped: a number or a literal. */
+static void literal_member(srv_json *j, const char *key, const char *text, size_t len)
+{
+    char scratch[MEMBER_MAX];
+    size_t n;
+
+    char *at = member_begin(j, key, strlen(key), len, scratch, &n);
+    memcpy(at + n, text, len);
+    member_end(j, at, n + len);
 }
 
 void srv_json_int(srv_json *j, const char *key, int64_t value)
 {
-    char scratch[6 * SRV_LOG_VALUE_MAX + 40];
-    size_t n;
+    char text[SRV_LOG_INT_TEXT_MAX];
+    literal_member(j, key, text, srv_log_format_int(text, value));
+}
 
-    member_key(j, key, scratch, &n);
-    n += (size_t)snprintf(scratch + n, sizeof(scratch) - n, "%lld", (long long)value);
-    append(j, scratch, n);
+void srv_json_uint(srv_json *j, const char *key, uint64_t value)
+{
+    char text[SRV_LOG_INT_TEXT_MAX];
+    literal_member(j, key, text, srv_log_format_uint(text, value));
 }
 
 void srv_json_bool(srv_json *j, const char *key, bool value)
 {
-    char scratch[6 * SRV_LOG_VALUE_MAX + 40];
-    size_t n;
-
-    member_key(j, key, scratch, &n);
-    memcpy(scratch + n, value ? "true" : "false", value ? 4 : 5);
-    n += value ? 4 : 5;
-    append(j, scratch, n);
+    if (value)
+        literal_member(j, key, "true", 4);
+    else
+        literal_member(j, key, "false", 5);
 }
 
-/* Writes the current time as RFC 3339 in UTC with milliseconds into `stamp` of at least 40 bytes. */
-static void format_time(char *stamp, size_t cap)
+/* The formatted text of one second, cached per thread so that formatting takes no lock. */
+typedef struct second_text {
+    bool valid;
+    time_t sec;
+    size_t len;
+    char text[SRV_LOG_TIME_MAX - 5]; /* the formatted line leaves room for ".mmmZ" */
+} second_text;
+
+static _Thread_local second_text current_second;
+
+size_t srv_log_format_time(char *out, const struct timespec *ts)
 {
-    struct timespec ts;
+    second_text *c = &current_second;
     struct tm tm;
 
+    /* gmtime_r and strftime run once per second per thread, and the milliseconds are written by hand. */
+    if (!c->valid || c->sec != ts->tv_sec) {
+        c->valid = gmtime_r(&ts->tv_sec, &tm) != NULL;
+        c->len = c->valid ? strftime(c->text, sizeof(c->text), "%Y-%m-%dT%H:%M:%S", &tm) : 0;
+        c->sec = ts->tv_sec;
+    }
+    memcpy(out, c->text, c->len);
+
+    long ms = ts->tv_nsec / 1000000;
+    char *p = out + c->len;
+    p[0] = '.';
+    p[1] = (char)('0' + ms / 100 % 10);
+    p[2] = (char)('0' + ms / 10 % 10);
+    p[3] = (char)('0' + ms % 10);
+    p[4] = 'Z';
+    return c->len + 5;
+}
+
+/* Writes the current time as srv_log_format_time() does. */
+static size_t format_now(char *out)
+{
+    struct timespec ts;
+
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    size_t n = strftime(stamp, cap, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(stamp + n, cap - n, ".%03ldZ", ts.tv_nsec / 1000000);
+    return srv_log_format_time(out, &ts);
 }
 
 void srv_json_begin(srv_json *j, const char *event)
 {
-    char stamp[40];
+    static const char head[] = "{\"time\":\"";
 
-    format_time(stamp, sizeof(stamp));
-    j->len = 0;
     j->truncated = false;
-    j->len = (size_t)snprintf(j->buf, sizeof(j->buf), "{\"time\":\"%s\"", stamp);
+    memcpy(j->buf, head, sizeof(head) - 1);
+    j->len = sizeof(head) - 1;
+    j->len += format_now(j->buf + j->len);
+    j->buf[j->len++] = '"';
     srv_json_str(j, "event", event);
 }
 
@@ -345,18 +466,25 @@ void srv_log_event(srv_log *log, const char *event, const char *message)
 
 void srv_log_write_stamped(srv_log *log, const char *json, size_t len)
 {
+    static const char head[] = "{\"time\":\"";
     char line[SRV_LOG_LINE_MAX];
-    char stamp[40];
 
     if (len < 2 || json[0] != '{') {
         srv_log_write(log, json, len);
         return;
     }
-    format_time(stamp, sizeof(stamp));
-    int n = snprintf(line, sizeof(line), "{\"time\":\"%s\",%.*s", stamp, (int)(len - 1), json + 1);
+    /* An embedded NUL ends the members, so the stamped line never contains one. */
+    size_t members = strnlen(json + 1, len - 1);
+    size_t n = sizeof(head) - 1;
+    memcpy(line, head, n);
+    n += format_now(line + n);
     /* A line too long to stamp is written as it came rather than cut into invalid JSON. */
-    if (n > 0 && (size_t)n < sizeof(line))
-        srv_log_write(log, line, (size_t)n);
-    else
+    if (n + 2 + members >= sizeof(line)) {
         srv_log_write(log, json, len);
+        return;
+    }
+    line[n++] = '"';
+    line[n++] = ',';
+    memcpy(line + n, json + 1, members);
+    srv_log_write(log, line, n + members);
 }

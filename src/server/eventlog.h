@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Maximum bytes of one string value in an event; longer values are cut and end in "...". */
 #define SRV_LOG_VALUE_MAX 256u
@@ -52,9 +53,26 @@ void srv_json_begin(srv_json *j, const char *event);
 void srv_json_str(srv_json *j, const char *key, const char *value);
 void srv_json_strn(srv_json *j, const char *key, const char *value, size_t len);
 void srv_json_int(srv_json *j, const char *key, int64_t value);
+void srv_json_uint(srv_json *j, const char *key, uint64_t value);
 void srv_json_bool(srv_json *j, const char *key, bool value);
 /* Closes the object; returns its text and sets `*len`. */
 const char *srv_json_end(srv_json *j, size_t *len);
+
+/* Maximum bytes of an integer in decimal: 20 digits of UINT64_MAX, or "-" and 19 digits of INT64_MIN. */
+#define SRV_LOG_INT_TEXT_MAX 20u
+
+/* Writes `value` in decimal into `out` (SRV_LOG_INT_TEXT_MAX bytes), without a NUL; returns the length. */
+size_t srv_log_format_uint(char *out, uint64_t value);
+size_t srv_log_format_int(char *out, int64_t value);
+
+/* Capacity of the buffer srv_log_format_time() writes. */
+#define SRV_LOG_TIME_MAX 40u
+
+/*
+ * Writes `ts` as RFC 3339 in UTC with milliseconds ("2026-12-05T01:12:15.042Z"),
+ * without a NUL, into `out` (SRV_LOG_TIME_MAX bytes); returns the length.
+ */
+size_t srv_log_format_time(char *out, const struct timespec *ts);
 
 /* Builds and writes a one-member event: {"time":..,"event":EVENT,"message":MESSAGE}. */
 void srv_log_event(srv_log *log, const char *event, const char *message);

@@ -76,9 +76,16 @@ static void route_member(srv_json *j, const srv_config *cfg, long route)
     const char *prefix;
     if (route < 0 || jwg_policy_file_route(cfg->pf, (size_t)route, &method, &prefix) != JWG_OK)
         return;
-    char text[300];
-    snprintf(text, sizeof(text), "%s %s", method, prefix);
-    srv_json_str(j, "route", text);
+
+    /* One byte past SRV_LOG_VALUE_MAX is enough for srv_json_strn to cut the value with "...". */
+    char text[SRV_LOG_VALUE_MAX + 1];
+    size_t n = strnlen(method, sizeof(text));
+    memcpy(text, method, n);
+    if (n < sizeof(text))
+        text[n++] = ' ';
+    size_t prefix_len = strnlen(prefix, sizeof(text) - n);
+    memcpy(text + n, prefix, prefix_len);
+    srv_json_strn(j, "route", text, n + prefix_len);
 }
 
 void srv_decision_record(srv_server *s, const srv_config *cfg, const srv_request *rq,
@@ -114,12 +121,12 @@ void srv_decision_record(srv_server *s, const srv_config *cfg, const srv_request
         srv_json_str(&j, "alg", d->entry->alg);
     }
     if (d->token_seen)
-        srv_json_str(&j, "token_fp", fp);
+        srv_json_strn(&j, "token_fp", fp, 16);
     srv_json_str(&j, "client", rq->client_address);
     srv_json_str(&j, "service", rq->service);
     srv_json_str(&j, "region", rq->region);
     srv_json_bool(&j, "cache_hit", d->cache_hit);
-    srv_json_int(&j, "latency_us", (int64_t)(latency_ns / 1000));
+    srv_json_uint(&j, "latency_us", latency_ns / 1000);
     const char *text = srv_json_end(&j, &len);
     srv_log_write(s->log, text, len);
 
