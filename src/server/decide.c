@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -136,12 +137,61 @@ static void verify_failed(srv_decision *d, jwg_err rc, const jwg_result *r)
         fail(d, SRV_REASON_TOKEN_INVALID, rc, detail);
 }
 
+/* Each thread's SHA-256 context, freed when a thread started by pthread_create() exits. */
+static pthread_key_t digest_ctx_key;
+static pthread_once_t digest_ctx_once = PTHREAD_ONCE_INIT;
+static bool digest_ctx_key_ready;
+
+static void digest_ctx_free(void *ctx)
+{
+    EVP_MD_CTX_free(ctx);
+}
+
+static void digest_ctx_key_create(void)
+{
+    digest_ctx_key_ready = pthread_key_create(&digest_ctx_key, digest_ctx_free) == 0;
+}
+
+/* Returns this thread's digest context, created on its first call, or NULL when out of memory. */
+static EVP_MD_CTX *thread_digest_ctx(void)
+{
+    pthread_once(&digest_ctx_once, digest_ctx_key_create);
+    if (!digest_ctx_key_ready)
+        return NULL;
+
+    EVP_MD_CTX *ctx = pthread_getspecific(digest_ctx_key);
+    if (ctx != NULL)
+        return ctx;
+    ctx = EVP_MD_CTX_new();
+    if (ctx != NULL && pthread_setspecific(digest_ctx_key, ctx) != 0) {
+        EVP_MD_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
+}
+
+/*
+ * Writes the SHA-256 of the token into `fp`. The library's prefetched
+ * SHA-256 is used because SHA256() fetches the algorithm on every call,
+ * which doubles its cost. The context is kept per thread because
+ * EVP_Digest() allocates and frees one on every call.
+ */
+static bool token_fingerprint(const found_token *t, uint8_t fp[SRV_FP_LEN])
+{
+    const EVP_MD *md = jwg_alg_md(JWG_ALG_HS256);
+    EVP_MD_CTX *ctx = thread_digest_ctx();
+    unsigned fp_len = 0;
+
+    if (ctx == NULL)
+        return EVP_Digest(t->text, t->len, fp, &fp_len, md, NULL) == 1 && fp_len == SRV_FP_LEN;
+    return EVP_DigestInit_ex2(ctx, md, NULL) == 1 && EVP_DigestUpdate(ctx, t->text, t->len) == 1 &&
+           EVP_DigestFinal_ex(ctx, fp, &fp_len) == 1 && fp_len == SRV_FP_LEN;
+}
+
 /* Finds the token's entry in the cache, or verifies it and caches the entry. */
 static bool entry_for(srv_server *s, srv_config *cfg, const found_token *t, int64_t now, srv_decision *d)
 {
-    /* The library's prefetched SHA-256: SHA256() fetches the algorithm on every call, which doubles its cost. */
-    unsigned fp_len = 0;
-    if (EVP_Digest(t->text, t->len, d->fp, &fp_len, jwg_alg_md(JWG_ALG_HS256), NULL) != 1 || fp_len != SRV_FP_LEN) {
+    if (!token_fingerprint(t, d->fp)) {
         fail(d, SRV_REASON_INTERNAL, JWG_ERR_CRYPTO, "SHA-256 of the token failed");
         return false;
     }
@@ -244,10 +294,11 @@ static void describe_scope_denial(const jwg_policy_file *pf, size_t index, const
 }
 
 /* Applies the rules of the route of `path`; false when the request is denied. */
-static bool path_allows(const srv_config *cfg, const char *method, const char *path, srv_decision *d)
+static bool path_allows(const srv_config *cfg, const char *method, const char *path, size_t path_len,
+                        srv_decision *d)
 {
     size_t index;
-    if (jwg_policy_file_route_find(cfg->pf, method, path, strlen(path), &index) != JWG_OK) {
+    if (jwg_policy_file_route_find(cfg->pf, method, path, path_len, &index) != JWG_OK) {
         if (cfg->gw.unmatched_allow)
             return true;
         fail(d, SRV_REASON_NO_ROUTE, JWG_OK, "no route matches the request");
@@ -271,9 +322,10 @@ static bool path_allows(const srv_config *cfg, const char *method, const char *p
  * as "/admin". On a denial `d->route` is the route that denied, else the
  * route of the path as sent.
  */
-static bool method_allows(const srv_config *cfg, const char *method, const srv_request *rq, srv_decision *d)
+static bool method_allows(const srv_config *cfg, const char *method, const srv_request *rq, size_t path_len,
+                          srv_decision *d)
 {
-    if (!path_allows(cfg, method, d->path, d))
+    if (!path_allows(cfg, method, d->path, path_len, d))
         return false;
     if (memchr(rq->target, ';', rq->target_len) == NULL)
         return true;
@@ -286,7 +338,7 @@ static bool method_allows(const srv_config *cfg, const char *method, const srv_r
         fail(d, SRV_REASON_PATH_INVALID, JWG_OK, "the original request URI without ;parameters cannot be normalized");
         return false;
     }
-    bool allowed = path_allows(cfg, method, stripped, d);
+    bool allowed = path_allows(cfg, method, stripped, stripped_len, d);
     if (allowed)
         d->route = route;
     return allowed;
@@ -306,17 +358,17 @@ static bool route_names_head(const srv_config *cfg, long index)
  * HEAD with their GET handler (RFC 9110 9.3.2), so a HEAD request must also
  * pass the GET route unless a route names HEAD itself.
  */
-static bool route_allows(const srv_config *cfg, const srv_request *rq, srv_decision *d)
+static bool route_allows(const srv_config *cfg, const srv_request *rq, size_t path_len, srv_decision *d)
 {
     if (jwg_policy_file_route_count(cfg->pf) == 0)
         return true;
-    if (!method_allows(cfg, rq->method, rq, d))
+    if (!method_allows(cfg, rq->method, rq, path_len, d))
         return false;
     if (strcmp(rq->method, "HEAD") != 0 || route_names_head(cfg, d->route))
         return true;
 
     long route = d->route;
-    bool allowed = method_allows(cfg, "GET", rq, d);
+    bool allowed = method_allows(cfg, "GET", rq, path_len, d);
     if (allowed)
         d->route = route;
     return allowed;
@@ -388,7 +440,7 @@ void srv_decide(srv_server *s, srv_config *cfg, const srv_request *rq, srv_decis
     if (t.owned != NULL)
         OPENSSL_cleanse(t.owned, t.len);
     free(t.owned);
-    if (!verified || !route_allows(cfg, rq, d))
+    if (!verified || !route_allows(cfg, rq, path_len, d))
         return;
     state_check(s, cfg, rq, now, d);
 }

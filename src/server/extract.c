@@ -4,7 +4,6 @@
  */
 #include <arpa/inet.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -20,11 +19,22 @@ static char ascii_lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-/* RFC 6750 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+/* RFC 6750 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=", without the "=". */
+static const bool b64token_char[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, /* 0x20: + - . / */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 0x30: 0-9 */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x40: A-O */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, /* 0x50: P-Z _ */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x60: a-o */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, /* 0x70: p-z ~ */
+    /* 0x80 to 0xff: false */
+};
+
 static bool is_b64token_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           strchr("-._~+/", c) != NULL;
+    return b64token_char[(unsigned char)c];
 }
 
 bool srv_bearer_token(const char *value, size_t len, const char **token, size_t *token_len)
@@ -47,7 +57,7 @@ bool srv_bearer_token(const char *value, size_t len, const char **token, size_t 
         end--;
 
     size_t i = start;
-    while (i < end && value[i] != '\0' && is_b64token_char(value[i]))
+    while (i < end && is_b64token_char(value[i]))
         i++;
     while (i < end && value[i] == '=')
         i++;
@@ -318,6 +328,29 @@ srv_target_error srv_target_parse_without_params(const char *target, size_t len,
 
 /* ---- client address and method ----------------------------------------- */
 
+/* Writes `b` in decimal without leading zeros; returns the length (1 to 3). */
+static size_t format_byte(char *out, uint8_t b)
+{
+    size_t n = 0;
+    if (b >= 100)
+        out[n++] = (char)('0' + b / 100);
+    if (b >= 10)
+        out[n++] = (char)('0' + b / 10 % 10);
+    out[n++] = (char)('0' + b % 10);
+    return n;
+}
+
+/* Writes the /24 of the IPv4 address in a[0..2] as "a.b.c.0/24" with a NUL, at most 17 bytes. */
+static void format_ipv4_network(char *out, const uint8_t *a)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < 3; i++) {
+        n += format_byte(out + n, a[i]);
+        out[n++] = '.';
+    }
+    memcpy(out + n, "0/24", 5);
+}
+
 bool srv_client_network(const char *addr, size_t len, char *out, size_t cap)
 {
     char text[INET6_ADDRSTRLEN + 1];
@@ -341,8 +374,9 @@ bool srv_client_network(const char *addr, size_t len, char *out, size_t cap)
     memcpy(text, addr + start, end - start);
     text[end - start] = '\0';
 
+    /* cap >= SRV_NETWORK_MAX leaves room for both forms below. */
     if (inet_pton(AF_INET, text, bin) == 1) {
-        snprintf(out, cap, "%u.%u.%u.0/24", bin[0], bin[1], bin[2]);
+        format_ipv4_network(out, bin);
         return true;
     }
     if (inet_pton(AF_INET6, text, bin) != 1)
@@ -350,13 +384,15 @@ bool srv_client_network(const char *addr, size_t len, char *out, size_t cap)
 
     static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     if (memcmp(bin, mapped, sizeof(mapped)) == 0) {
-        snprintf(out, cap, "%u.%u.%u.0/24", bin[12], bin[13], bin[14]);
+        format_ipv4_network(out, bin + 12);
         return true;
     }
     memset(bin + 7, 0, 9);
     if (inet_ntop(AF_INET6, bin, text, sizeof(text)) == NULL)
         return false;
-    snprintf(out, cap, "%s/56", text);
+    size_t n = strlen(text);
+    memcpy(out, text, n);
+    memcpy(out + n, "/56", 4);
     return true;
 }
 
