@@ -55,6 +55,30 @@ static void bearer_cases(void **state)
     }
 }
 
+/* Returns true for a b64token character other than "=" (RFC 6750 2.1), written out as in the grammar. */
+static bool grammar_b64token_char(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+}
+
+static void bearer_every_byte(void **state)
+{
+    (void)state;
+    /* Each of the 256 bytes inside a token: accepted exactly when the grammar allows it, NUL included. */
+    for (int c = 0; c < 256; c++) {
+        char value[] = "Bearer abXcd";
+        value[9] = (char)c;
+        const char *tok = NULL;
+        size_t len = 0;
+        bool ok = srv_bearer_token(value, sizeof(value) - 1, &tok, &len);
+        if (ok != grammar_b64token_char(c))
+            fail_msg("byte 0x%02x: srv_bearer_token returned %d", c, ok);
+        if (ok)
+            assert_int_equal(len, 5);
+    }
+}
+
 static void cookie_cases(void **state)
 {
     static const struct {
@@ -230,10 +254,16 @@ static void network_cases(void **state)
     } cases[] = {
         /* IPv4: its /24. */
         {"192.0.2.77", "192.0.2.0/24"},
+        /* Bytes of one, two and three digits, with 0, 10, 100 and 255 at the edges. */
+        {"0.10.100.1", "0.10.100.0/24"},
+        {"255.99.9.254", "255.99.9.0/24"},
+        {"1.0.255.7", "1.0.255.0/24"},
         /* IPv6: its /56. */
         {"2001:db8:1:23ff::1", "2001:db8:1:2300::/56"},
         /* IPv4-mapped IPv6 counts as IPv4. */
         {"::ffff:198.51.100.9", "198.51.100.0/24"},
+        /* An IPv6 network of the maximum text length. */
+        {"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ff00::/56"},
         /* A list: the last element, added by the nearest proxy. */
         {"203.0.113.5, 192.0.2.1", "192.0.2.0/24"},
         /* Not an address. */
@@ -270,7 +300,8 @@ static void method_cases(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(bearer_cases),   cmocka_unit_test(cookie_cases),
+        cmocka_unit_test(bearer_cases),   cmocka_unit_test(bearer_every_byte),
+        cmocka_unit_test(cookie_cases),
         cmocka_unit_test(query_cases),    cmocka_unit_test(query_output_bounded),
         cmocka_unit_test(target_cases),   cmocka_unit_test(target_too_long),
         cmocka_unit_test(network_cases),  cmocka_unit_test(method_cases),
