@@ -37,6 +37,15 @@ static bool is_b64token_char(char c)
     return b64token_char[(unsigned char)c];
 }
 
+/* Returns true when the 4 bytes at `s` are all b64token characters other than "=". */
+static bool b64token_block(const char *s)
+{
+    unsigned all = 1;
+    for (size_t i = 0; i < 4; i++)
+        all &= b64token_char[(unsigned char)s[i]];
+    return all != 0;
+}
+
 bool srv_bearer_token(const char *value, size_t len, const char **token, size_t *token_len)
 {
     static const char scheme[] = "bearer";
@@ -57,6 +66,9 @@ bool srv_bearer_token(const char *value, size_t len, const char **token, size_t 
         end--;
 
     size_t i = start;
+    /* Tokens are hundreds of bytes, so 4 are checked per step before the byte-by-byte tail. */
+    while (end - i >= 4 && b64token_block(value + i))
+        i += 4;
     while (i < end && is_b64token_char(value[i]))
         i++;
     while (i < end && value[i] == '=')

@@ -165,6 +165,44 @@ static void string_escape_cases(void **state)
     }
 }
 
+/* Writes byte `c` as the event log must: \" and \\, \u00xx below 0x20 and above 0x7e, else the byte. */
+static void reference_escape(int c, char *out)
+{
+    if (c == '"' || c == '\\')
+        snprintf(out, 8, "\\%c", c);
+    else if (c < 0x20 || c > 0x7e)
+        snprintf(out, 8, "\\u%04x", (unsigned)c);
+    else
+        snprintf(out, 8, "%c", c);
+}
+
+static void escape_every_byte(void **state)
+{
+    /* Byte 3 is inside the first 8 bytes, which are checked together, and byte 9 is in the tail. */
+    static const size_t positions[] = {3, 9};
+    (void)state;
+
+    for (size_t p = 0; p < 2; p++) {
+        for (int c = 0; c < 256; c++) {
+            char value[] = "abcdefghij";
+            char escaped[8];
+            char expected[64];
+            srv_json j;
+            size_t len;
+
+            value[positions[p]] = (char)c;
+            reference_escape(c, escaped);
+            snprintf(expected, sizeof(expected), ",\"event\":\"e\",\"k\":\"%.*s%s%s\"}", (int)positions[p], value,
+                     escaped, value + positions[p] + 1);
+            srv_json_begin(&j, "e");
+            srv_json_strn(&j, "k", value, sizeof(value) - 1);
+            const char *line = srv_json_end(&j, &len);
+            if (strcmp(after_time(line), expected) != 0)
+                fail_msg("byte 0x%02x at %zu: %s, expected %s", c, positions[p], after_time(line), expected);
+        }
+    }
+}
+
 static void key_is_escaped(void **state)
 {
     srv_json j;
@@ -351,6 +389,7 @@ int main(void)
         cmocka_unit_test(format_time_cases),
         cmocka_unit_test(begin_writes_time),
         cmocka_unit_test(string_escape_cases),
+        cmocka_unit_test(escape_every_byte),
         cmocka_unit_test(key_is_escaped),
         cmocka_unit_test(string_cut_cases),
         cmocka_unit_test(str_reads_to_nul),
