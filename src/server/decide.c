@@ -71,6 +71,7 @@ static bool bearer_scheme(const char *v)
     return true;
 }
 
+/* NOTE: unlike a token from a header or a cookie, a query token costs one malloc per request. */
 static bool token_from_query(const srv_config *cfg, const char *query, size_t query_len, found_token *t)
 {
     size_t cap = cfg->max_token_bytes + 2;
