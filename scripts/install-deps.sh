@@ -32,7 +32,7 @@ npm npm
 jq
 libclang-rt-14-dev
 libvectorscan-dev
-libmicrohttpd-dev
+libh2o-evloop-dev
 libevent-dev
 libhiredis-dev
 nginx-light nginx

@@ -1,50 +1,101 @@
 /*
- * http.c: the HTTP side of `jwtguard serve` on libmicrohttpd: endpoints,
- * request reconstruction per gateway, responses, and the tracking of
- * connections that closes those sending a request (headers and body) too
- * slowly.
+ * http.c: the HTTP side of `jwtguard serve`, on h2o's HTTP/1.1 server
+ * (libh2o-evloop). It runs one event loop per thread on the shared
+ * listening socket. It maps each gateway's request to a decision and the
+ * decision to a response. It also closes connections that send a request
+ * (headers and body) too slowly.
+ *
+ * Threads: each loop thread owns the connections it accepted, and only it
+ * touches them. The signal thread asks for a sweep, a quiesce or a stop
+ * through atomics that each loop reads at least every LOOP_WAIT_MS.
  */
+/* accept4(2) is a Linux extension. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <microhttpd.h>
+#include <fcntl.h>
+/* libh2o-evloop is built on h2o's own epoll loop; the headers must know it to lay out its structures. */
+#define H2O_USE_EPOLL 1
+#include <h2o.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "server/http.h"
 
 /* Largest request body accepted (Envoy's with_request_body); the body itself is ignored. */
 #define SRV_BODY_MAX (64u * 1024u)
 
-/* Under pressure (more than 3/4 of the connection slots used) a request header gets this many seconds. */
+/* Under pressure (more than 3/4 of the connection slots used) a request gets this many seconds. */
 #define SRV_PRESSURE_TIMEOUT_S 2
 
+/* Maximum wait of a loop for events before it checks the signal thread's requests. */
+#define LOOP_WAIT_MS 100
+
+/* Connections accepted per readiness of the listening socket, so one loop cannot take them all. */
+#define ACCEPT_BATCH 16
+
+/* How long a stopping loop waits for its connections to close. */
+#define STOP_WAIT_MS 1000
+
+typedef enum http_state { HTTP_RUNNING, HTTP_QUIESCED, HTTP_STOPPING } http_state;
+
+typedef struct http_loop http_loop;
+
 /*
- * One tracked connection. `since` and `in_request` are written by its MHD
- * thread and read by the sweeper. The deadline counts from `since` until the
- * request (headers and body) is complete, so a slow body holds no slot.
+ * One tracked connection. `since` and `in_request` are written by the loop
+ * that owns it and read by the sweep of that same loop. The deadline counts
+ * from `since` until the request (headers and body) is complete.
  */
 typedef struct conn_slot {
-    bool used;
+    srv_http *h;
+    http_loop *owner; /* NULL when the slot is free */
     int fd;
-    _Atomic int64_t since; /* monotonic seconds since the connection waits for a request */
-    atomic_bool in_request; /* the request is complete and being decided: never closed */
-    uint64_t body_bytes;
+    int64_t since;   /* monotonic seconds since the connection waits for a request */
+    bool in_request; /* the request is complete and being decided: never closed */
+    bool swept;      /* shut down by the sweep; h2o closes it at its next read */
 } conn_slot;
 
+struct http_loop {
+    srv_http *h;
+    pthread_t thread;
+    bool started;
+    h2o_evloop_t *loop;
+    h2o_context_t ctx;
+    h2o_accept_ctx_t accept_ctx;
+    h2o_socket_t *listener; /* NULL once this loop accepts no more */
+    bool accept_paused;     /* out of descriptors: retried at the next wake-up */
+    unsigned connections;   /* open connections owned by this loop */
+    atomic_bool sweep_due;
+};
+
+typedef struct http_handler {
+    h2o_handler_t super;
+    srv_http *h;
+} http_handler;
+
 struct srv_http {
-    struct MHD_Daemon *daemon;
     srv_server *server;
-    pthread_mutex_t lock; /* guards `used` and `fd` of every slot, and the free list */
+    h2o_globalconf_t conf;
+    bool conf_ready;
+    int listen_fd;
+    pthread_mutex_t lock; /* guards the free list and the `owner` of every slot */
     conn_slot *slots;
     size_t *free_list;
     size_t free_count;
     size_t slot_count;
     unsigned request_timeout_s;
+    size_t header_limit;
     atomic_uint in_flight;
+    atomic_int state; /* http_state */
+    http_loop *loops;
+    unsigned loop_count;
 };
 
 static int64_t mono_seconds(void)
@@ -61,85 +112,116 @@ static uint64_t mono_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* ---- connection tracking ------------------------------------------------- */
+/* ---- connection slots ------------------------------------------------------- */
 
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-                          enum MHD_ConnectionNotificationCode code)
+static conn_slot *slot_take(srv_http *h, http_loop *l, int fd)
 {
-    srv_http *h = cls;
+    conn_slot *slot = NULL;
+
     pthread_mutex_lock(&h->lock);
-    if (code == MHD_CONNECTION_NOTIFY_STARTED && h->free_count > 0) {
-        conn_slot *slot = &h->slots[h->free_list[--h->free_count]];
-        const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-        slot->used = true;
-        slot->fd = info != NULL ? info->connect_fd : -1;
-        atomic_store(&slot->since, mono_seconds());
-        atomic_store(&slot->in_request, false);
-        *socket_context = slot;
-    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context != NULL) {
-        /* MHD closes the socket after this returns, so the sweeper never shuts down a reused fd. */
-        conn_slot *slot = *socket_context;
-        slot->used = false;
-        slot->fd = -1;
-        h->free_list[h->free_count++] = (size_t)(slot - h->slots);
-        *socket_context = NULL;
+    if (h->free_count > 0) {
+        slot = &h->slots[h->free_list[--h->free_count]];
+        slot->owner = l;
+        slot->fd = fd;
+        slot->since = mono_seconds();
+        slot->in_request = false;
+        slot->swept = false;
     }
+    pthread_mutex_unlock(&h->lock);
+    return slot;
+}
+
+/* h2o calls this after it closed the socket; the slot's loop is the caller. */
+static void on_connection_closed(void *data)
+{
+    conn_slot *slot = data;
+    srv_http *h = slot->h;
+
+    slot->owner->connections--;
+    pthread_mutex_lock(&h->lock);
+    slot->owner = NULL;
+    slot->fd = -1;
+    h->free_list[h->free_count++] = (size_t)(slot - h->slots);
     pthread_mutex_unlock(&h->lock);
 }
 
-static conn_slot *slot_of(struct MHD_Connection *c)
+static conn_slot *slot_of(h2o_req_t *req)
 {
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    return info != NULL ? info->socket_context : NULL;
+    h2o_socket_t *sock = req->conn->callbacks->get_socket != NULL ? req->conn->callbacks->get_socket(req->conn) : NULL;
+    return sock != NULL && sock->on_close.cb == on_connection_closed ? sock->on_close.data : NULL;
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
-                         enum MHD_RequestTerminationCode code)
+/*
+ * Shuts down this loop's connections that are late with their request, or
+ * all of them with `all`. Only the owning loop does this, so a descriptor is
+ * never closed and reused under it. h2o reads end of file next and closes.
+ */
+static void sweep_loop(http_loop *l, bool all)
 {
-    (void)cls;
-    (void)code;
-    conn_slot *slot = slot_of(c);
-    if (slot != NULL) {
-        atomic_store(&slot->since, mono_seconds());
-        atomic_store(&slot->in_request, false);
-    }
-    *req_cls = NULL;
-}
-
-void srv_http_sweep(srv_http *h)
-{
+    srv_http *h = l->h;
     int64_t now = mono_seconds();
+
     pthread_mutex_lock(&h->lock);
     size_t used = h->slot_count - h->free_count;
     int64_t limit = used * 4 > h->slot_count * 3 ? SRV_PRESSURE_TIMEOUT_S : (int64_t)h->request_timeout_s;
     for (size_t i = 0; i < h->slot_count; i++) {
         conn_slot *slot = &h->slots[i];
-        if (!slot->used || slot->fd < 0 || atomic_load(&slot->in_request) || now - atomic_load(&slot->since) <= limit)
+        if (slot->owner != l || slot->swept || slot->in_request || (!all && now - slot->since <= limit))
             continue;
-        /* MHD reads end of file on its next read and closes the connection itself. */
         shutdown(slot->fd, SHUT_RDWR);
-        atomic_store(&slot->since, INT64_MAX / 2);
-        atomic_fetch_add(&h->server->metrics.connections_closed_slow, 1);
+        slot->swept = true;
+        if (!all)
+            atomic_fetch_add(&h->server->metrics.connections_closed_slow, 1);
     }
     pthread_mutex_unlock(&h->lock);
 }
 
+void srv_http_sweep(srv_http *h)
+{
+    for (unsigned i = 0; h != NULL && i < h->loop_count; i++)
+        atomic_store(&h->loops[i].sweep_due, true);
+}
+
 /* ---- responses ------------------------------------------------------------- */
 
-static enum MHD_Result answer_text(struct MHD_Connection *c, unsigned status, const char *text)
+static const char *reason_phrase(int status)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
-    if (r == NULL)
-        return MHD_NO;
-    MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+    }
+}
+
+static void add_header(h2o_req_t *req, const char *name, const char *value, size_t value_len)
+{
+    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, value, value_len);
+}
+
+static int send_body(h2o_req_t *req, int status, const char *body, size_t len)
+{
+    req->res.status = status;
+    req->res.reason = reason_phrase(status);
+    req->res.content_length = len;
+    h2o_send_inline(req, body, len);
+    return 0;
+}
+
+static int answer_text(h2o_req_t *req, int status, const char *text)
+{
+    add_header(req, "Content-Type", H2O_STRLIT("text/plain; charset=utf-8"));
+    add_header(req, "Cache-Control", H2O_STRLIT("no-store"));
+    return send_body(req, status, text, strlen(text));
 }
 
 /* Adds the RFC 6750 3 challenge of a 401 or of a 403 for missing scopes. */
-static void add_challenge(struct MHD_Response *r, const srv_config *cfg, const srv_decision *d)
+static void add_challenge(h2o_req_t *req, const srv_config *cfg, const srv_decision *d)
 {
     const char *error = NULL;
     if (d->reason == SRV_REASON_TOKEN_INVALID || d->reason == SRV_REASON_REVOKED)
@@ -152,20 +234,20 @@ static void add_challenge(struct MHD_Response *r, const srv_config *cfg, const s
         return;
 
     char value[512];
+    int n;
     /* RFC 6750 3.1: a request without a token gets a challenge without an error attribute. */
     if (error == NULL)
-        snprintf(value, sizeof(value), "Bearer realm=\"%s\"", cfg->gw.realm);
+        n = snprintf(value, sizeof(value), "Bearer realm=\"%s\"", cfg->gw.realm);
     else
-        snprintf(value, sizeof(value), "Bearer realm=\"%s\", error=\"%s\"", cfg->gw.realm, error);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, value);
+        n = snprintf(value, sizeof(value), "Bearer realm=\"%s\", error=\"%s\"", cfg->gw.realm, error);
+    if (n < 0 || (size_t)n >= sizeof(value))
+        return;
+    h2o_iovec_t copy = h2o_strdup(&req->pool, value, (size_t)n);
+    add_header(req, "WWW-Authenticate", copy.base, copy.len);
 }
 
-/*
- * Adds every identity header on an allow. MHD 0.9.75 rejects an empty
- * header value, so an absent claim is sent as one space, which HTTP
- * parsers strip (RFC 7230 3.2.4), and the gateway receives an empty value.
- */
-static void add_identity(struct MHD_Response *r, const srv_config *cfg, const srv_entry *e)
+/* Adds every identity header on an allow; an absent claim goes out with an empty value. */
+static void add_identity(h2o_req_t *req, const srv_config *cfg, const srv_entry *e)
 {
     size_t n = jwg_policy_file_identity_header_count(cfg->pf);
     for (size_t i = 0; i < n && i < e->header_count; i++) {
@@ -173,39 +255,56 @@ static void add_identity(struct MHD_Response *r, const srv_config *cfg, const sr
         const char *header;
         if (jwg_policy_file_identity_header(cfg->pf, i, &claim, &header) != JWG_OK)
             continue;
-        const char *value = e->header_values[i][0] != '\0' ? e->header_values[i] : " ";
-        MHD_add_response_header(r, header, value);
+        add_header(req, header, e->header_values[i], strlen(e->header_values[i]));
     }
 }
 
-static enum MHD_Result answer_decision(struct MHD_Connection *c, const srv_config *cfg, const srv_decision *d)
+static void answer_decision(h2o_req_t *req, const srv_config *cfg, const srv_decision *d)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    if (r == NULL)
-        return MHD_NO;
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    add_header(req, "Cache-Control", H2O_STRLIT("no-store"));
     if (d->reason == SRV_REASON_OK && d->entry != NULL)
-        add_identity(r, cfg, d->entry);
-    add_challenge(r, cfg, d);
-    enum MHD_Result ret = MHD_queue_response(c, (unsigned)srv_reason_status(d->reason), r);
-    MHD_destroy_response(r);
-    return ret;
+        add_identity(req, cfg, d->entry);
+    add_challenge(req, cfg, d);
+    send_body(req, srv_reason_status(d->reason), "", 0);
 }
 
-/* ---- endpoints ------------------------------------------------------------- */
+/* ---- requests ---------------------------------------------------------------- */
 
-static const char *header(struct MHD_Connection *c, const char *name)
+/*
+ * Returns a NUL-terminated copy, in the request's pool, of the first header
+ * called `name` (any case), and counts the headers of that name in `count`
+ * when given; NULL when absent.
+ */
+static const char *header_n(h2o_req_t *req, const char *name, unsigned *count)
 {
-    return name != NULL ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, name) : NULL;
+    const char *value = NULL;
+    size_t name_len = name != NULL ? strlen(name) : 0;
+
+    for (size_t i = 0; name_len > 0 && i < req->headers.size; i++) {
+        const h2o_header_t *e = &req->headers.entries[i];
+        if (e->name->len != name_len || strncasecmp(e->name->base, name, name_len) != 0)
+            continue;
+        if (value == NULL)
+            value = h2o_strdup(&req->pool, e->value.base, e->value.len).base;
+        if (count == NULL)
+            break;
+        (*count)++;
+    }
+    return value;
+}
+
+static const char *header(h2o_req_t *req, const char *name)
+{
+    return header_n(req, name, NULL);
 }
 
 /* Writes the peer's address as text; NULL for a Unix socket peer. */
-static const char *peer_address(struct MHD_Connection *c, char *out, size_t cap)
+static const char *peer_address(h2o_req_t *req, char *out, size_t cap)
 {
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (info == NULL || info->client_addr == NULL)
+    struct sockaddr_storage ss;
+    struct sockaddr *sa = (struct sockaddr *)&ss;
+    if (req->conn->callbacks->get_peername == NULL || req->conn->callbacks->get_peername(req->conn, sa) == 0)
         return NULL;
-    const struct sockaddr *sa = info->client_addr;
     if (sa->sa_family == AF_INET)
         return inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)cap);
     if (sa->sa_family == AF_INET6)
@@ -213,26 +312,15 @@ static const char *peer_address(struct MHD_Connection *c, char *out, size_t cap)
     return NULL;
 }
 
-static enum MHD_Result count_authorization(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    (void)kind;
-    (void)value;
-    if (strcasecmp(key, MHD_HTTP_HEADER_AUTHORIZATION) == 0)
-        (*(unsigned *)cls)++;
-    return MHD_YES;
-}
-
 /* Fills the parts of a request that every gateway sends the same way. */
-static void common_fields(struct MHD_Connection *c, const srv_config *cfg, srv_request *rq, char *peer, size_t cap)
+static void common_fields(h2o_req_t *req, const srv_config *cfg, srv_request *rq, char *peer, size_t cap)
 {
-    rq->authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (rq->authorization != NULL)
-        MHD_get_connection_values(c, MHD_HEADER_KIND, count_authorization, &rq->authorization_count);
-    rq->cookie = header(c, MHD_HTTP_HEADER_COOKIE);
-    rq->region = header(c, cfg->gw.region_header);
-    rq->service = header(c, cfg->gw.service_header);
-    rq->client_address = cfg->gw.client_address_header != NULL ? header(c, cfg->gw.client_address_header)
-                                                               : peer_address(c, peer, cap);
+    rq->authorization = header_n(req, "Authorization", &rq->authorization_count);
+    rq->cookie = header(req, "Cookie");
+    rq->region = header(req, cfg->gw.region_header);
+    rq->service = header(req, cfg->gw.service_header);
+    rq->client_address = cfg->gw.client_address_header != NULL ? header(req, cfg->gw.client_address_header)
+                                                               : peer_address(req, peer, cap);
 }
 
 static void set_target(srv_request *rq, const char *target)
@@ -242,41 +330,39 @@ static void set_target(srv_request *rq, const char *target)
 }
 
 /*
- * Rebuilds "NAME=VALUE" from the Envoy check request's own query, where Envoy
- * puts the original one and MHD keeps it apart from the path. The buffer is
- * sized from the value, which the request header limit (token.max_bytes plus
- * 8 KiB) bounds. Returns it (the caller frees it), or NULL when absent.
+ * Sets "NAME=VALUE" from the Envoy check request's own query, where Envoy
+ * puts the original one: the first parameter called `name`, as sent.
  */
-static char *envoy_token_query(struct MHD_Connection *c, const srv_config *cfg, srv_request *rq)
+static void envoy_token_query(h2o_iovec_t query, const char *name, srv_request *rq)
 {
-    const char *value = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, cfg->token_name);
-    if (value == NULL)
-        return NULL;
+    size_t name_len = strlen(name);
+    size_t i = 0;
 
-    size_t cap = strlen(cfg->token_name) + 1 + strlen(value) + 1;
-    char *query = malloc(cap);
-    if (query == NULL)
-        return NULL;
-    int n = snprintf(query, cap, "%s=%s", cfg->token_name, value);
-    rq->extra_query = query;
-    rq->extra_query_len = (size_t)n;
-    return query;
+    while (i < query.len) {
+        const char *amp = memchr(query.base + i, '&', query.len - i);
+        size_t end = amp != NULL ? (size_t)(amp - query.base) : query.len;
+        if (end - i > name_len && memcmp(query.base + i, name, name_len) == 0 && query.base[i + name_len] == '=') {
+            rq->extra_query = query.base + i;
+            rq->extra_query_len = end - i;
+            return;
+        }
+        i = end + 1;
+    }
 }
 
-static enum MHD_Result authorize(srv_http *h, struct MHD_Connection *c, srv_request *rq, const char *secret)
+static int authorize(srv_http *h, h2o_req_t *req, srv_request *rq, h2o_iovec_t query)
 {
     srv_server *s = h->server;
     srv_config *cfg = srv_server_config(s);
     srv_decision d;
     char peer[INET6_ADDRSTRLEN];
-    char *envoy_query = NULL;
     uint64_t start = mono_ns();
 
-    common_fields(c, cfg, rq, peer, sizeof(peer));
+    common_fields(req, cfg, rq, peer, sizeof(peer));
     if (strcmp(rq->endpoint, "envoy") == 0 && cfg->token_from == JWG_TOKEN_FROM_QUERY)
-        envoy_query = envoy_token_query(c, cfg, rq);
+        envoy_token_query(query, cfg->token_name, rq);
 
-    if (!srv_caller_allowed(s, secret)) {
+    if (!srv_caller_allowed(s, header(req, s->secret_header))) {
         memset(&d, 0, sizeof(d));
         d.route = -1;
         d.reason = SRV_REASON_CALLER_REJECTED;
@@ -285,174 +371,307 @@ static enum MHD_Result authorize(srv_http *h, struct MHD_Connection *c, srv_requ
         srv_decide(s, cfg, rq, &d);
     }
 
-    enum MHD_Result ret = answer_decision(c, cfg, &d);
+    answer_decision(req, cfg, &d);
     srv_decision_record(s, cfg, rq, &d, mono_ns() - start);
     srv_entry_unref(d.entry);
     srv_config_unref(cfg);
-    free(envoy_query);
-    return ret;
+    return 0;
 }
 
-static enum MHD_Result metrics(srv_http *h, struct MHD_Connection *c)
+static int metrics(srv_http *h, h2o_req_t *req)
 {
-    if (!srv_caller_allowed(h->server, header(c, h->server->secret_header)))
-        return answer_text(c, MHD_HTTP_FORBIDDEN, "forbidden: shared-secret header missing or wrong\n");
+    if (!srv_caller_allowed(h->server, header(req, h->server->secret_header)))
+        return answer_text(req, 403, "forbidden: shared-secret header missing or wrong\n");
 
     size_t len;
     char *text = srv_metrics_render(h->server, &len);
     if (text == NULL)
-        return answer_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-    if (r == NULL) {
-        free(text);
-        return MHD_NO;
-    }
-    MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
-    return ret;
+        return answer_text(req, 500, "out of memory\n");
+    add_header(req, "Content-Type", H2O_STRLIT("text/plain; version=0.0.4; charset=utf-8"));
+    send_body(req, 200, text, len);
+    free(text);
+    return 0;
 }
 
-static enum MHD_Result ready(srv_http *h, struct MHD_Connection *c)
+static int ready(srv_http *h, h2o_req_t *req)
 {
     srv_config *cfg = srv_server_config(h->server);
     bool ok = srv_ready(h->server, cfg);
     srv_config_unref(cfg);
-    return ok ? answer_text(c, MHD_HTTP_OK, "ready\n") : answer_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "not ready\n");
+    return ok ? answer_text(req, 200, "ready\n") : answer_text(req, 503, "not ready\n");
 }
 
 #define ENVOY_PREFIX "/auth/envoy"
 
-static enum MHD_Result dispatch(srv_http *h, struct MHD_Connection *c, const char *url, const char *method)
+static bool path_is(h2o_iovec_t path, const char *name)
+{
+    return h2o_memis(path.base, path.len, name, strlen(name));
+}
+
+static int dispatch(srv_http *h, h2o_req_t *req, h2o_iovec_t path, h2o_iovec_t query)
 {
     srv_request rq;
     memset(&rq, 0, sizeof(rq));
-    const char *secret = header(c, h->server->secret_header);
 
-    if (strcmp(url, "/auth/nginx") == 0) {
+    if (path_is(path, "/auth/nginx")) {
         /* nginx's auth subrequest is always GET on this URI: the original request comes in headers. */
         rq.endpoint = "nginx";
-        rq.method = header(c, "X-Original-Method");
-        const char *target = header(c, "X-Original-URI");
-        set_target(&rq, target != NULL ? target : header(c, "X-Original-URL"));
-        return authorize(h, c, &rq, secret);
+        rq.method = header(req, "X-Original-Method");
+        const char *target = header(req, "X-Original-URI");
+        set_target(&rq, target != NULL ? target : header(req, "X-Original-URL"));
+        return authorize(h, req, &rq, query);
     }
-    if (strcmp(url, "/auth/forward") == 0) {
+    if (path_is(path, "/auth/forward")) {
         rq.endpoint = "forward";
-        rq.method = header(c, "X-Forwarded-Method");
-        set_target(&rq, header(c, "X-Forwarded-Uri"));
-        return authorize(h, c, &rq, secret);
+        rq.method = header(req, "X-Forwarded-Method");
+        set_target(&rq, header(req, "X-Forwarded-Uri"));
+        return authorize(h, req, &rq, query);
     }
     size_t plen = sizeof(ENVOY_PREFIX) - 1;
-    if (strncmp(url, ENVOY_PREFIX, plen) == 0 && (url[plen] == '\0' || url[plen] == '/')) {
+    if (path.len >= plen && memcmp(path.base, ENVOY_PREFIX, plen) == 0 && (path.len == plen || path.base[plen] == '/')) {
         /* Envoy replays the original method, and the original path after path_prefix. */
         rq.endpoint = "envoy";
-        rq.method = method;
-        set_target(&rq, url[plen] == '\0' ? "/" : url + plen);
-        return authorize(h, c, &rq, secret);
+        rq.method = h2o_strdup(&req->pool, req->input.method.base, req->input.method.len).base;
+        set_target(&rq, path.len == plen ? "/" : h2o_strdup(&req->pool, path.base + plen, path.len - plen).base);
+        return authorize(h, req, &rq, query);
     }
-    if (strcmp(url, "/healthz") == 0)
-        return answer_text(c, MHD_HTTP_OK, "ok\n");
-    if (strcmp(url, "/readyz") == 0)
-        return ready(h, c);
-    if (strcmp(url, "/metrics") == 0)
-        return metrics(h, c);
-    return answer_text(c, MHD_HTTP_NOT_FOUND, "not found: the endpoints are /auth/nginx, /auth/forward, /auth/envoy/..., "
-                                              "/healthz, /readyz and /metrics\n");
+    if (path_is(path, "/healthz"))
+        return answer_text(req, 200, "ok\n");
+    if (path_is(path, "/readyz"))
+        return ready(h, req);
+    if (path_is(path, "/metrics"))
+        return metrics(h, req);
+    return answer_text(req, 404, "not found: the endpoints are /auth/nginx, /auth/forward, /auth/envoy/..., "
+                                 "/healthz, /readyz and /metrics\n");
 }
 
-/* Returns whether Content-Length announces more than SRV_BODY_MAX, so the body need not be read to reject it. */
-static bool body_announced_too_large(struct MHD_Connection *c)
+/* Returns the size of the request line and headers as received, near enough to bound them. */
+static size_t head_size(const h2o_req_t *req)
 {
-    const char *text = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (text == NULL)
-        return false;
-
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(text, &end, 10);
-    /* MHD already rejects a malformed Content-Length with 400; this is a second bound only. */
-    return errno == ERANGE || n > SRV_BODY_MAX;
+    size_t n = req->input.method.len + req->input.path.len + 12;
+    for (size_t i = 0; i < req->headers.size; i++)
+        n += req->headers.entries[i].name->len + req->headers.entries[i].value.len + 4;
+    return n;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                  const char *version, const char *upload, size_t *upload_size, void **req_cls)
+static int on_request(h2o_handler_t *self, h2o_req_t *req)
 {
-    static int untracked;
-    srv_http *h = cls;
-    (void)version;
-    (void)upload;
+    srv_http *h = ((http_handler *)self)->h;
+    conn_slot *slot = slot_of(req);
 
-    if (*req_cls == NULL) {
-        /*
-         * Headers are complete. Queueing the response only at the next call
-         * lets MHD keep the connection open.
-         */
-        if (body_announced_too_large(c))
-            return answer_text(c, 413, "request body too large\n");
-        conn_slot *slot = slot_of(c);
-        if (slot != NULL)
-            slot->body_bytes = 0;
-        *req_cls = slot != NULL ? (void *)slot : (void *)&untracked;
-        return MHD_YES;
+    /* h2o takes up to H2O_MAX_REQLEN; the policy's bound is the token size plus 8 KiB. */
+    if (head_size(req) > h->header_limit)
+        return answer_text(req, 431, "request header fields too large\n");
+
+    /* The raw target: the decision core percent-decodes the path once, with its own rules. */
+    h2o_iovec_t path = req->input.path;
+    h2o_iovec_t query = {NULL, 0};
+    const char *mark = memchr(path.base, '?', path.len);
+    if (mark != NULL) {
+        query = h2o_iovec_init(mark + 1, path.len - (size_t)(mark - path.base) - 1);
+        path.len = (size_t)(mark - path.base);
     }
-    conn_slot *slot = *req_cls != (void *)&untracked ? *req_cls : NULL;
-    if (*upload_size > 0) {
-        /*
-         * MHD 0.9.75 takes no response before the body is complete, so a body
-         * without Content-Length (chunked) is read and dropped, within the
-         * request timeout, and gets its 413 at the end.
-         */
-        if (slot != NULL)
-            slot->body_bytes += *upload_size;
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    if (slot != NULL && slot->body_bytes > SRV_BODY_MAX)
-        return answer_text(c, 413, "request body too large\n");
 
     if (slot != NULL)
-        atomic_store(&slot->in_request, true);
+        slot->in_request = true;
     atomic_fetch_add(&h->in_flight, 1);
-    enum MHD_Result ret = dispatch(h, c, url, method);
+    int ret = dispatch(h, req, path, query);
     atomic_fetch_sub(&h->in_flight, 1);
+    if (slot != NULL) {
+        slot->since = mono_seconds();
+        slot->in_request = false;
+    }
     return ret;
 }
 
-/* Keeps the request path as sent: the decision core percent-decodes it once, with its own rules. */
-static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
+/* ---- loops ------------------------------------------------------------------- */
+
+static void set_nodelay(int fd)
 {
-    (void)cls;
-    (void)c;
-    return strlen(s);
+    int on = 1;
+    /* Fails on a Unix socket, where there is no Nagle delay to turn off. */
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+}
+
+static void accept_one(http_loop *l, int fd)
+{
+    conn_slot *slot = slot_take(l->h, l, fd);
+    if (slot == NULL) {
+        /* Over --max-connections: closed as soon as accepted. */
+        close(fd);
+        return;
+    }
+
+    set_nodelay(fd);
+    h2o_socket_t *sock = h2o_evloop_socket_create(l->loop, fd, H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION);
+    sock->on_close.cb = on_connection_closed;
+    sock->on_close.data = slot;
+    l->connections++;
+    h2o_accept(&l->accept_ctx, sock);
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+    http_loop *l = listener->data;
+    if (err != NULL)
+        return;
+
+    for (int i = 0; i < ACCEPT_BATCH; i++) {
+        int fd = accept4(l->h->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            accept_one(l, fd);
+            continue;
+        }
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+            /* The listener would stay readable: wait for the next wake-up instead of spinning. */
+            h2o_socket_read_stop(listener);
+            l->accept_paused = true;
+        }
+        return;
+    }
+}
+
+static bool listener_open(http_loop *l)
+{
+    int fd = dup(l->h->listen_fd);
+    if (fd < 0)
+        return false;
+    l->listener = h2o_evloop_socket_create(l->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
+    l->listener->data = l;
+    h2o_socket_read_start(l->listener, on_accept);
+    return true;
+}
+
+static void listener_close(http_loop *l)
+{
+    if (l->listener == NULL)
+        return;
+    h2o_socket_read_stop(l->listener);
+    h2o_socket_close(l->listener);
+    l->listener = NULL;
+}
+
+/* Acts on what the signal thread asked since the last wake-up. */
+static void loop_housekeeping(http_loop *l, int state)
+{
+    if (state != HTTP_RUNNING)
+        listener_close(l);
+    if (l->accept_paused && l->listener != NULL) {
+        l->accept_paused = false;
+        h2o_socket_read_start(l->listener, on_accept);
+    }
+    if (atomic_exchange(&l->sweep_due, false))
+        sweep_loop(l, false);
+}
+
+static void *loop_main(void *arg)
+{
+    http_loop *l = arg;
+    int state;
+
+    while ((state = atomic_load(&l->h->state)) != HTTP_STOPPING) {
+        h2o_evloop_run(l->loop, LOOP_WAIT_MS);
+        loop_housekeeping(l, state);
+    }
+
+    /* Stopping: close every connection, and give h2o the time to see each close. */
+    listener_close(l);
+    sweep_loop(l, true);
+    for (int waited = 0; l->connections > 0 && waited < STOP_WAIT_MS; waited += 10)
+        h2o_evloop_run(l->loop, 10);
+    return NULL;
+}
+
+static bool loop_init(srv_http *h, http_loop *l)
+{
+    l->h = h;
+    l->loop = h2o_evloop_create();
+    if (l->loop == NULL)
+        return false;
+    h2o_context_init(&l->ctx, l->loop, &h->conf);
+    l->accept_ctx.ctx = &l->ctx;
+    l->accept_ctx.hosts = h->conf.hosts;
+    return listener_open(l);
+}
+
+/* ---- start and stop ---------------------------------------------------------- */
+
+static bool conf_init(srv_http *h, const srv_http_limits *lim)
+{
+    h2o_config_init(&h->conf);
+    h->conf_ready = true;
+    /* No Server header: the version helps nobody but an attacker. */
+    h->conf.server_name = h2o_iovec_init("", 0);
+    h->conf.max_request_entity_size = SRV_BODY_MAX;
+    /* HTTP/1.1 only: no h2c upgrade and no HTTP/2 prior knowledge. */
+    h->conf.http1.upgrade_to_http2 = 0;
+    /* h2o's own timer, from a connection's start or previous answer; the sweep acts first when shorter. */
+    h->conf.http1.req_timeout = (uint64_t)lim->idle_timeout_s * 1000u;
+
+    h2o_hostconf_t *host = h2o_config_register_host(&h->conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+    http_handler *handler = (http_handler *)h2o_create_handler(path, sizeof(*handler));
+    if (handler == NULL)
+        return false;
+    handler->super.on_req = on_request;
+    handler->h = h;
+    return true;
+}
+
+static bool slots_init(srv_http *h, const srv_http_limits *lim)
+{
+    h->slot_count = lim->max_connections;
+    h->slots = calloc(h->slot_count, sizeof(*h->slots));
+    h->free_list = calloc(h->slot_count, sizeof(*h->free_list));
+    if (h->slots == NULL || h->free_list == NULL)
+        return false;
+    for (size_t i = 0; i < h->slot_count; i++) {
+        h->slots[i].h = h;
+        h->slots[i].fd = -1;
+        h->free_list[h->free_count++] = h->slot_count - 1 - i;
+    }
+    return true;
+}
+
+static bool loops_start(srv_http *h, unsigned threads)
+{
+    h->loops = calloc(threads, sizeof(*h->loops));
+    if (h->loops == NULL)
+        return false;
+    h->loop_count = threads;
+    for (unsigned i = 0; i < threads; i++) {
+        if (!loop_init(h, &h->loops[i]))
+            return false;
+    }
+    for (unsigned i = 0; i < threads; i++) {
+        if (pthread_create(&h->loops[i].thread, NULL, loop_main, &h->loops[i]) != 0)
+            return false;
+        h->loops[i].started = true;
+    }
+    return true;
 }
 
 srv_http *srv_http_start(srv_server *server, int listen_fd, const srv_http_limits *lim, char *detail,
                          size_t detail_len)
 {
     srv_http *h = calloc(1, sizeof(*h));
-    if (h == NULL)
+    if (h == NULL) {
+        snprintf(detail, detail_len, "out of memory");
         return NULL;
+    }
     h->server = server;
-    h->slot_count = lim->max_connections;
+    h->listen_fd = listen_fd;
     h->request_timeout_s = lim->request_timeout_s;
-    h->slots = calloc(h->slot_count, sizeof(*h->slots));
-    h->free_list = calloc(h->slot_count, sizeof(*h->free_list));
+    h->header_limit = lim->header_limit;
     pthread_mutex_init(&h->lock, NULL);
-    for (size_t i = 0; h->free_list != NULL && i < h->slot_count; i++)
-        h->free_list[h->free_count++] = h->slot_count - 1 - i;
+    atomic_store(&h->state, HTTP_RUNNING);
 
-    if (h->slots != NULL && h->free_list != NULL)
-        h->daemon = MHD_start_daemon(
-            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, 0, NULL, NULL, on_request, h,
-            MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_THREAD_POOL_SIZE, lim->threads,
-            MHD_OPTION_CONNECTION_LIMIT, lim->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, lim->idle_timeout_s,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, lim->memory_per_connection, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-            h, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-            MHD_OPTION_END);
-    if (h->daemon == NULL) {
-        snprintf(detail, detail_len, "libmicrohttpd did not start (threads %u, connections %u)", lim->threads,
-                 lim->max_connections);
+    int flags = fcntl(listen_fd, F_GETFL);
+    bool ok = flags >= 0 && fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) == 0;
+    ok = ok && slots_init(h, lim) && conf_init(h, lim) && loops_start(h, lim->threads);
+    if (!ok) {
+        snprintf(detail, detail_len, "the HTTP server did not start (threads %u, connections %u): %s", lim->threads,
+                 lim->max_connections, strerror(errno));
         srv_http_stop(h);
         return NULL;
     }
@@ -461,8 +680,8 @@ srv_http *srv_http_start(srv_server *server, int listen_fd, const srv_http_limit
 
 void srv_http_quiesce(srv_http *h)
 {
-    if (h != NULL && h->daemon != NULL)
-        MHD_quiesce_daemon(h->daemon);
+    if (h != NULL)
+        atomic_store(&h->state, HTTP_QUIESCED);
 }
 
 unsigned srv_http_in_flight(srv_http *h)
@@ -470,13 +689,34 @@ unsigned srv_http_in_flight(srv_http *h)
     return atomic_load(&h->in_flight);
 }
 
+static void loop_free(http_loop *l)
+{
+    if (l->loop == NULL)
+        return;
+    /* A loop whose connections did not all close keeps its memory: h2o would touch freed sockets. */
+    if (l->connections > 0)
+        return;
+    listener_close(l);
+    h2o_context_dispose(&l->ctx);
+    h2o_evloop_destroy(l->loop);
+}
+
 void srv_http_stop(srv_http *h)
 {
     if (h == NULL)
         return;
-    if (h->daemon != NULL)
-        MHD_stop_daemon(h->daemon);
+
+    atomic_store(&h->state, HTTP_STOPPING);
+    for (unsigned i = 0; i < h->loop_count; i++) {
+        if (h->loops[i].started)
+            pthread_join(h->loops[i].thread, NULL);
+    }
+    for (unsigned i = 0; i < h->loop_count; i++)
+        loop_free(&h->loops[i]);
+    if (h->conf_ready)
+        h2o_config_dispose(&h->conf);
     pthread_mutex_destroy(&h->lock);
+    free(h->loops);
     free(h->slots);
     free(h->free_list);
     free(h);

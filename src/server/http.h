@@ -1,5 +1,5 @@
 /*
- * http.h: the HTTP server of `jwtguard serve` (http.c), on libmicrohttpd.
+ * http.h: the HTTP server of `jwtguard serve` (http.c), on h2o (libh2o-evloop).
  */
 #ifndef JWTGUARD_SERVER_HTTP_H
 #define JWTGUARD_SERVER_HTTP_H
@@ -12,8 +12,8 @@ typedef struct srv_http_limits {
     unsigned threads;
     unsigned max_connections;
     unsigned request_timeout_s;  /* to send each request header, from accept or the previous response */
-    unsigned idle_timeout_s;     /* inactivity */
-    size_t memory_per_connection; /* bounds the request header; MHD responds 431 beyond it */
+    unsigned idle_timeout_s;     /* h2o closes a connection this long after its start or previous answer */
+    size_t header_limit;         /* request line and headers at most this size, else 431 */
 } srv_http_limits;
 
 /* Starts serving on `listen_fd` (bound and listening); NULL with `detail` on failure. */

@@ -326,12 +326,8 @@ static void limits_from(const srv_options *o, const srv_config *cfg, srv_http_li
     lim->max_connections = o->max_connections > 0 ? o->max_connections : SRV_DEFAULT_CONNECTIONS;
     lim->request_timeout_s = o->request_timeout_s > 0 ? o->request_timeout_s : SRV_DEFAULT_REQUEST_TIMEOUT_S;
     lim->idle_timeout_s = o->idle_timeout_s > 0 ? o->idle_timeout_s : SRV_DEFAULT_IDLE_TIMEOUT_S;
-    /*
-     * Room for the largest token the policy accepts plus 8 KiB of other
-     * headers. libmicrohttpd 0.9.75 clears the whole pool after each request,
-     * so a larger pool costs time on every request.
-     */
-    lim->memory_per_connection = cfg->max_token_bytes + 8192;
+    /* Room for the largest token the policy accepts plus 8 KiB of other headers. */
+    lim->header_limit = cfg->max_token_bytes + 8192;
 }
 
 static void server_free(srv_server *s)
