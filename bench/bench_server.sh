@@ -14,18 +14,23 @@
 #   REPS         alternating static and jwtguard runs per row (default 3)
 #   THREADS      jwtguard serve --threads in the CPU table and the soak
 #                (default: the service's own default)
-#   TABLE_THREADS  jwtguard serve --threads in the throughput table (default 1,
-#                as the static responder is one nginx worker: equal workers)
+#   NGINX_WORKERS  worker_processes of both nginx (default auto, nginx's and
+#                Debian's default: one per CPU)
+#   TABLE_THREADS  jwtguard serve --threads in the throughput table (default:
+#                the service's own default, one per CPU). NGINX_WORKERS=1
+#                TABLE_THREADS=1 gives every server one worker
 #   TRANSPORT    how nginx reaches both auth services in the throughput table:
 #                unix (Unix sockets, default) or tcp (loopback TCP); the CPU
 #                table always measures both
+#   ONLY_THROUGHPUT  1 stops after the throughput table (bench/httplib/compare.sh)
 #
-# Setup: nginx with one worker in front (its protected location serves
-# empty_gif, because a `return` would skip auth_request), upstream
-# keep-alive to the auth service over a Unix socket or loopback TCP; the
-# static responder is a second nginx with one worker answering `return 200`
-# on both; jwtguard serve with its default threads logs every decision to a
-# file. wrk, nginx and the auth service share the machine's CPUs.
+# Setup: nginx in front (its protected location serves empty_gif, because
+# a `return` would skip auth_request), upstream keep-alive to the auth
+# service over a Unix socket or loopback TCP; the static responder is a
+# second nginx answering `return 200` on both; jwtguard serve logs every
+# decision to a file. Each server runs with its default workers unless the
+# environment says otherwise. wrk, nginx and the auth service share the
+# machine's CPUs.
 set -euo pipefail
 
 SOAK=${1:-600}
@@ -151,7 +156,7 @@ nginx_conf() { # DIR BODY
     mkdir -p "$1/tmp"
     cat > "$1/nginx.conf" <<EOF_CONF
 user $(id -un) $(id -gn);
-worker_processes 1;
+worker_processes ${NGINX_WORKERS:-auto};
 events { worker_connections 4096; }
 http {
     access_log off;
@@ -199,7 +204,7 @@ nginx_conf "$WORK/front" "    upstream jwtguard_tcp { server 127.0.0.1:$AUTH_POR
     upstream static_tcp { server 127.0.0.1:$STATIC_PORT; keepalive 64; }
     upstream static_unix { server unix:$STATIC_SOCK; keepalive 64; }
 $(for t in tcp unix; do front_server "${FRONT[$t]}" "jwtguard_$t"; front_server "${BASE[$t]}" "static_$t"; done)"
-start_jwtguard cached.yaml "$TRANSPORT" "${TABLE_THREADS:-1}"
+start_jwtguard cached.yaml "$TRANSPORT" "${TABLE_THREADS:-}"
 FRONT_PORT=${FRONT[$TRANSPORT]}
 BASE_PORT=${BASE[$TRANSPORT]}
 for t in tcp unix; do wait_http "http://127.0.0.1:${BASE[$t]}/"; done
@@ -247,7 +252,7 @@ cpu_ticks() {
 echo "# jwtguard serve behind nginx auth_request"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); nginx $(nginx -v 2>&1 | cut -d/ -f2); wrk ${DURATION}s per run; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "nginx reaches both auth services over $TRANSPORT."
+echo "nginx reaches both auth services over $TRANSPORT; nginx worker_processes ${NGINX_WORKERS:-auto}, jwtguard serve --threads ${TABLE_THREADS:-default}."
 echo
 echo "| tokens | auth service | connections | req/s | p50 | p99 | ratio to static |"
 echo "|---|---|---:|---:|---:|---:|---:|"
@@ -283,6 +288,8 @@ for alg in hs ec; do
         break
     done
 done
+
+[ "${ONLY_THROUGHPUT:-0}" = 1 ] && exit 0
 
 # Half of peak: the connection count whose jwtguard throughput is closest to half of its peak.
 HALF_C=1

@@ -1,47 +1,37 @@
 /*
- * evhttp_ok.c: the smallest libevent evhttp server answering "200 OK" with keep-alive, the other
- * candidate measured for the gateway's HTTP library (docs/DECISIONS.md). Not part of the build:
- * cc -O2 evhttp_ok.c -o evhttp_ok $(pkg-config --cflags --libs libevent libevent_pthreads) -lpthread
- * One event base per thread, all accepting on one SO_REUSEPORT port.
+ * evhttp_ok.c: the smallest libevent evhttp server answering nginx's auth
+ * subrequest: 200, no body, one identity header, keep-alive. One of the
+ * candidates measured for the gateway's HTTP library (docs/DECISIONS.md,
+ * bench/httplib/compare.sh). Not part of the build:
+ * cc -O2 evhttp_ok.c -o evhttp_ok $(pkg-config --cflags --libs libevent)
+ * Usage: evhttp_ok PORT|unix:PATH   (one event base: evhttp 2.1 has no thread pool)
  */
-#include <event2/buffer.h>
 #include <event2/event.h>
+#include <event2/util.h>
 #include <event2/http.h>
-#include <event2/thread.h>
-#include <pthread.h>
-#include <stdlib.h>
+#include <event2/keyvalq_struct.h>
 
-static unsigned short port;
+#include "listen_arg.h"
 
 static void answer(struct evhttp_request *req, void *arg)
 {
     (void)arg;
-    struct evbuffer *b = evbuffer_new();
-    evbuffer_add(b, "ok\n", 3);
-    evhttp_send_reply(req, 200, "OK", b);
-    evbuffer_free(b);
-}
-
-static void *run(void *arg)
-{
-    (void)arg;
-    struct event_base *base = event_base_new();
-    struct evhttp *h = evhttp_new(base);
-    evhttp_set_gencb(h, answer, NULL);
-    evhttp_set_timeout(h, 30);
-    evhttp_set_max_headers_size(h, 8192);
-    struct evconnlistener *l;
-    (void)l;
-    if (evhttp_bind_socket(h, "127.0.0.1", port) != 0)
-        exit(1);
-    event_base_dispatch(base);
-    return NULL;
+    evhttp_add_header(evhttp_request_get_output_headers(req), "X-User-Id", "alice");
+    evhttp_send_reply(req, 200, "OK", NULL);
 }
 
 int main(int argc, char **argv)
 {
-    port = (unsigned short)(argc > 1 ? atoi(argv[1]) : 18091);
-    evthread_use_pthreads();
-    run(NULL);
+    int fd = listen_arg(argc > 1 ? argv[1] : "18091");
+    /* libevent's listener takes only a non-blocking socket. */
+    if (fd < 0 || evutil_make_socket_nonblocking(fd) != 0)
+        return 1;
+    struct event_base *base = event_base_new();
+    struct evhttp *h = evhttp_new(base);
+    evhttp_set_gencb(h, answer, NULL);
+    evhttp_set_timeout(h, 30);
+    if (evhttp_accept_socket(h, fd) != 0)
+        return 1;
+    event_base_dispatch(base);
     return 0;
 }

@@ -1,42 +1,45 @@
 /*
- * mhd_ok.c: the smallest libmicrohttpd server answering "200 OK" with keep-alive, one of the two
- * candidates measured for the gateway's HTTP library (docs/DECISIONS.md). Not part of the build:
+ * mhd_ok.c: the smallest libmicrohttpd server answering nginx's auth
+ * subrequest: 200, no body, one identity header, keep-alive. One of the
+ * candidates measured for the gateway's HTTP library (docs/DECISIONS.md,
+ * bench/httplib/compare.sh). Not part of the build:
  * cc -O2 mhd_ok.c -o mhd_ok $(pkg-config --cflags --libs libmicrohttpd)
+ * Usage: mhd_ok PORT|unix:PATH [THREADS]
  */
 #include <microhttpd.h>
-#include <signal.h>
 #include <stdlib.h>
-#include <unistd.h>
+
+#include "listen_arg.h"
+
+static struct MHD_Response *response;
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *data, size_t *size, void **state)
 {
-    (void)cls; (void)url; (void)method; (void)version; (void)data; (void)size;
-    /* MHD calls twice for every request: queueing at the first call, before MHD
-     * knows the request has no body, makes it answer "Connection: close". */
     static int marker;
+    (void)cls; (void)url; (void)method; (void)version; (void)data; (void)size;
+    /* Queueing at the first call, before MHD knows there is no body, makes it answer "Connection: close". */
     if (*state == NULL) {
         *state = &marker;
         return MHD_YES;
     }
-    struct MHD_Response *r = MHD_create_response_from_buffer(3, (void *)"ok\n", MHD_RESPMEM_PERSISTENT);
-    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
-    return ret;
+    return MHD_queue_response(c, MHD_HTTP_OK, response);
 }
 
 int main(int argc, char **argv)
 {
-    unsigned port = argc > 1 ? (unsigned)atoi(argv[1]) : 18090;
-    unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : 2;
-    struct MHD_Daemon *d = MHD_start_daemon((getenv("MHD_FLAGS") ? (unsigned)atoi(getenv("MHD_FLAGS")) : (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO)),
-                                            (uint16_t)port, NULL, NULL, answer, NULL,
-                                            MHD_OPTION_THREAD_POOL_SIZE, threads,
-                                            MHD_OPTION_CONNECTION_LIMIT, 1000u,
+    int fd = listen_arg(argc > 1 ? argv[1] : "18090");
+    unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : 1;
+    if (fd < 0)
+        return 1;
+    response = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(response, "X-User-Id", "alice");
+    struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC,
+                                            0, NULL, NULL, answer, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
+                                            MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, 1000u,
                                             MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
     if (d == NULL)
         return 1;
     pause();
-    MHD_stop_daemon(d);
     return 0;
 }
