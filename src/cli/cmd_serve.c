@@ -41,7 +41,7 @@ static const struct opt_row serve_rows[] = {
     {"request-timeout", OPT_VALUE, "SECONDS",
      "time a connection has to send each request, headers and body, 1 to 3600 (default 10)", NULL,
      offsetof(serve_ctx, request_timeout)},
-    {"idle-timeout", OPT_VALUE, "SECONDS", "close a connection inactive this long, 1 to 3600 (default 60)", NULL,
+    {"idle-timeout", OPT_VALUE, "SECONDS", "close a connection this long after its start or last answer, 1 to 3600 (default 60)", NULL,
      offsetof(serve_ctx, idle_timeout)},
 };
 
