@@ -41,6 +41,9 @@
 /* Connections accepted per readiness of the listening socket, so one loop cannot take them all. */
 #define ACCEPT_BATCH 16
 
+/* How long a loop stops accepting after accept4() ran out of descriptors or memory. */
+#define ACCEPT_PAUSE_MS 100
+
 /* How long a stopping loop waits for its connections to close. */
 #define STOP_WAIT_MS 1000
 
@@ -70,8 +73,9 @@ struct http_loop {
     h2o_context_t ctx;
     h2o_accept_ctx_t accept_ctx;
     h2o_socket_t *listener; /* NULL once this loop accepts no more */
-    bool accept_paused;     /* out of descriptors: retried at the next wake-up */
-    unsigned connections;   /* open connections owned by this loop */
+    /* Out of descriptors: the monotonic time to accept again; 0 while accepting. */
+    uint64_t accept_resume_ns;
+    unsigned connections; /* open connections owned by this loop */
     atomic_bool sweep_due;
 };
 
@@ -145,9 +149,14 @@ static void on_connection_closed(void *data)
     pthread_mutex_unlock(&h->lock);
 }
 
+static h2o_socket_t *socket_of(h2o_req_t *req)
+{
+    return req->conn->callbacks->get_socket != NULL ? req->conn->callbacks->get_socket(req->conn) : NULL;
+}
+
 static conn_slot *slot_of(h2o_req_t *req)
 {
-    h2o_socket_t *sock = req->conn->callbacks->get_socket != NULL ? req->conn->callbacks->get_socket(req->conn) : NULL;
+    h2o_socket_t *sock = socket_of(req);
     return sock != NULL && sock->on_close.cb == on_connection_closed ? sock->on_close.data : NULL;
 }
 
@@ -350,6 +359,18 @@ static void envoy_token_query(h2o_iovec_t query, const char *name, srv_request *
     }
 }
 
+/*
+ * Checks the shared-secret header. When a secret is required, a request
+ * that carries the header more than once is rejected, so the result never
+ * depends on which copy a gateway or this service reads.
+ */
+static bool caller_allowed(srv_http *h, h2o_req_t *req)
+{
+    unsigned count = 0;
+    const char *value = header_n(req, h->server->secret_header, &count);
+    return srv_caller_allowed(h->server, value) && (count <= 1 || !h->server->secret_required);
+}
+
 static int authorize(srv_http *h, h2o_req_t *req, srv_request *rq, h2o_iovec_t query)
 {
     srv_server *s = h->server;
@@ -362,11 +383,12 @@ static int authorize(srv_http *h, h2o_req_t *req, srv_request *rq, h2o_iovec_t q
     if (strcmp(rq->endpoint, "envoy") == 0 && cfg->token_from == JWG_TOKEN_FROM_QUERY)
         envoy_token_query(query, cfg->token_name, rq);
 
-    if (!srv_caller_allowed(s, header(req, s->secret_header))) {
+    if (!caller_allowed(h, req)) {
         memset(&d, 0, sizeof(d));
         d.route = -1;
         d.reason = SRV_REASON_CALLER_REJECTED;
-        snprintf(d.detail, sizeof(d.detail), "the shared-secret header %s is missing or wrong", s->secret_header);
+        snprintf(d.detail, sizeof(d.detail), "the shared-secret header %s is missing, wrong or repeated",
+                 s->secret_header);
     } else {
         srv_decide(s, cfg, rq, &d);
     }
@@ -380,8 +402,8 @@ static int authorize(srv_http *h, h2o_req_t *req, srv_request *rq, h2o_iovec_t q
 
 static int metrics(srv_http *h, h2o_req_t *req)
 {
-    if (!srv_caller_allowed(h->server, header(req, h->server->secret_header)))
-        return answer_text(req, 403, "forbidden: shared-secret header missing or wrong\n");
+    if (!caller_allowed(h, req))
+        return answer_text(req, 403, "forbidden: shared-secret header missing, wrong or repeated\n");
 
     size_t len;
     char *text = srv_metrics_render(h->server, &len);
@@ -445,13 +467,137 @@ static int dispatch(srv_http *h, h2o_req_t *req, h2o_iovec_t path, h2o_iovec_t q
                                  "/healthz, /readyz and /metrics\n");
 }
 
-/* Returns the size of the request line and headers as received, near enough to bound them. */
+/* Returns the size of the request line and the headers that h2o keeps in `req`, near enough to bound them. */
 static size_t head_size(const h2o_req_t *req)
 {
-    size_t n = req->input.method.len + req->input.path.len + 12;
+    size_t n = req->input.method.len + req->input.path.len + req->input.authority.len + 12;
     for (size_t i = 0; i < req->headers.size; i++)
         n += req->headers.entries[i].name->len + req->headers.entries[i].value.len + 4;
     return n;
+}
+
+/*
+ * The request head as received. h2o keeps neither Content-Length nor
+ * Transfer-Encoding in req->headers, and drops an obs-fold line into a
+ * header without a name, so these are read from the raw head.
+ */
+typedef struct head_scan {
+    size_t size;                /* request line, header lines and the empty line, in bytes */
+    unsigned content_length;    /* Content-Length lines */
+    unsigned transfer_encoding; /* Transfer-Encoding lines */
+    bool obs_fold;              /* a line that continues the previous header (RFC 9112 5.2) */
+} head_scan;
+
+static bool line_names(const char *line, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    return len > n && line[n] == ':' && strncasecmp(line, name, n) == 0;
+}
+
+static void scan_line(const char *line, size_t len, head_scan *out)
+{
+    if (line[0] == ' ' || line[0] == '\t')
+        out->obs_fold = true;
+    else if (line_names(line, len, "content-length"))
+        out->content_length++;
+    else if (line_names(line, len, "transfer-encoding"))
+        out->transfer_encoding++;
+}
+
+/*
+ * Scans a head that h2o's parser (picohttpparser) already accepted, so
+ * lines end in LF or CRLF and names end at ':'. Empty lines before the
+ * request line are skipped, as the parser does. Returns false when `buf`
+ * contains no whole head.
+ */
+static bool scan_head(const char *buf, size_t len, head_scan *out)
+{
+    bool request_line = true;
+    size_t pos = 0;
+
+    memset(out, 0, sizeof(*out));
+    while (pos < len) {
+        const char *lf = memchr(buf + pos, '\n', len - pos);
+        if (lf == NULL)
+            return false;
+        const char *line = buf + pos;
+        size_t line_len = (size_t)(lf - line);
+        if (line_len > 0 && line[line_len - 1] == '\r')
+            line_len--;
+        pos = (size_t)(lf - buf) + 1;
+
+        if (line_len == 0 && !request_line) {
+            out->size = pos;
+            return true;
+        }
+        if (line_len > 0 && !request_line)
+            scan_line(line, line_len, out);
+        if (line_len > 0)
+            request_line = false;
+    }
+    return false;
+}
+
+/*
+ * Reads the raw head of `req`: h2o's input buffer still starts with it
+ * while the handler runs, because h2o consumes a request's bytes only after
+ * its response is sent (lib/http1.c of h2o 2.2.5, on_send_complete).
+ */
+static bool raw_head(h2o_req_t *req, head_scan *out)
+{
+    h2o_socket_t *sock = socket_of(req);
+    return sock != NULL && sock->input != NULL && scan_head(sock->input->bytes, sock->input->size, out);
+}
+
+/*
+ * Rejects a head that frames its body ambiguously with 400 and closes the
+ * connection. These are RFC 9112 6.3 (Content-Length with
+ * Transfer-Encoding, several Content-Length lines) and 5.2 (obs-fold).
+ * h2o 2.2.5 accepts them and picks one reading, which may differ from the
+ * gateway's. Rejects a head over the policy's bound with 431. Returns true
+ * when it sent a response.
+ */
+static bool reject_head(srv_http *h, h2o_req_t *req)
+{
+    head_scan scan;
+    bool scanned = raw_head(req, &scan);
+    size_t size = scanned ? scan.size : head_size(req);
+
+    if (scanned && (scan.obs_fold || scan.content_length > 1 || scan.transfer_encoding > 1 ||
+                    (scan.content_length > 0 && scan.transfer_encoding > 0))) {
+        req->http1_is_persistent = 0;
+        answer_text(req, 400, "bad request: ambiguous message framing or a folded header line\n");
+        return true;
+    }
+    /* h2o takes up to H2O_MAX_REQLEN; the policy's bound is the token size plus 8 KiB. */
+    if (size > h->header_limit) {
+        answer_text(req, 431, "request header fields too large\n");
+        return true;
+    }
+    return false;
+}
+
+/*
+ * Returns the origin form of an absolute-form target: "http://host/p?q"
+ * gives "/p?q". RFC 9112 3.2.2 requires a server to accept that form, and
+ * h2o 2.2.5 passes it on as sent. Other targets are returned unchanged.
+ */
+static h2o_iovec_t origin_form(h2o_req_t *req, h2o_iovec_t target)
+{
+    size_t i;
+    if (target.len >= 7 && strncasecmp(target.base, "http://", 7) == 0)
+        i = 7;
+    else if (target.len >= 8 && strncasecmp(target.base, "https://", 8) == 0)
+        i = 8;
+    else
+        return target;
+
+    while (i < target.len && target.base[i] != '/' && target.base[i] != '?')
+        i++;
+    h2o_iovec_t rest = h2o_iovec_init(target.base + i, target.len - i);
+    if (rest.len > 0 && rest.base[0] == '/')
+        return rest;
+    return h2o_concat(&req->pool, h2o_iovec_init(H2O_STRLIT("/")), rest);
 }
 
 static int on_request(h2o_handler_t *self, h2o_req_t *req)
@@ -459,12 +605,11 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
     srv_http *h = ((http_handler *)self)->h;
     conn_slot *slot = slot_of(req);
 
-    /* h2o takes up to H2O_MAX_REQLEN; the policy's bound is the token size plus 8 KiB. */
-    if (head_size(req) > h->header_limit)
-        return answer_text(req, 431, "request header fields too large\n");
+    if (reject_head(h, req))
+        return 0;
 
     /* The raw target: the decision core percent-decodes the path once, with its own rules. */
-    h2o_iovec_t path = req->input.path;
+    h2o_iovec_t path = origin_form(req, req->input.path);
     h2o_iovec_t query = {NULL, 0};
     const char *mark = memchr(path.base, '?', path.len);
     if (mark != NULL) {
@@ -523,9 +668,12 @@ static void on_accept(h2o_socket_t *listener, const char *err)
             continue;
         }
         if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-            /* The listener would stay readable: wait for the next wake-up instead of spinning. */
+            /*
+             * The listener stays readable while the connection waits in the
+             * backlog, so an immediate retry would spin: pause for a while.
+             */
             h2o_socket_read_stop(listener);
-            l->accept_paused = true;
+            l->accept_resume_ns = mono_ns() + ACCEPT_PAUSE_MS * 1000000u;
         }
         return;
     }
@@ -556,8 +704,8 @@ static void loop_housekeeping(http_loop *l, int state)
 {
     if (state != HTTP_RUNNING)
         listener_close(l);
-    if (l->accept_paused && l->listener != NULL) {
-        l->accept_paused = false;
+    if (l->accept_resume_ns != 0 && l->listener != NULL && mono_ns() >= l->accept_resume_ns) {
+        l->accept_resume_ns = 0;
         h2o_socket_read_start(l->listener, on_accept);
     }
     if (atomic_exchange(&l->sweep_due, false))
