@@ -550,21 +550,30 @@ static bool raw_head(h2o_req_t *req, head_scan *out)
 }
 
 /*
- * Rejects a head that frames its body ambiguously with 400 and closes the
- * connection. These are RFC 9112 6.3 (Content-Length with
- * Transfer-Encoding, several Content-Length lines) and 5.2 (obs-fold).
- * h2o 2.2.5 accepts them and picks one reading, which may differ from the
- * gateway's. Rejects a head over the policy's bound with 431. Returns true
- * when it sent a response.
+ * Returns true for the framing that RFC 9112 makes ambiguous: 6.3
+ * (Content-Length with Transfer-Encoding, several Content-Length lines),
+ * 6.1 (Transfer-Encoding in HTTP/1.0) and 5.2 (obs-fold).
  */
+static bool framing_ambiguous(const h2o_req_t *req, const head_scan *scan)
+{
+    return scan->obs_fold || scan->content_length > 1 || scan->transfer_encoding > 1 ||
+           (scan->transfer_encoding > 0 && (scan->content_length > 0 || req->version < 0x101));
+}
+
+/*
+ * Rejects a head with ambiguous framing with 400 and closes the connection,
+ * because h2o 2.2.5 accepts it and picks one reading, which may differ from
+ * the gateway's. Rejects a head over the policy's bound with 431. Returns
+ * true when it sent a response.
+ */
+
 static bool reject_head(srv_http *h, h2o_req_t *req)
 {
     head_scan scan;
     bool scanned = raw_head(req, &scan);
     size_t size = scanned ? scan.size : head_size(req);
 
-    if (scanned && (scan.obs_fold || scan.content_length > 1 || scan.transfer_encoding > 1 ||
-                    (scan.content_length > 0 && scan.transfer_encoding > 0))) {
+    if (scanned && framing_ambiguous(req, &scan)) {
         req->http1_is_persistent = 0;
         answer_text(req, 400, "bad request: ambiguous message framing or a folded header line\n");
         return true;

@@ -56,6 +56,8 @@ raw_table "$MAIN_PORT" <<EOF_TABLE
 400 eof | POST /auth/envoy/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello | two equal Content-Length lines
 400 eof | POST /auth/envoy/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nhello | Content-Length list
 400 eof | POST /auth/envoy/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n | two Transfer-Encoding lines
+# RFC 9112 6.1: HTTP/1.0 has no Transfer-Encoding, so its framing is faulty there.
+400 eof | POST /auth/envoy/x HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.0\r\n\r\n | chunked HTTP/1.0 keep-alive request
 400 eof | POST /auth/envoy/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n | a coding other than chunked
 400 eof | POST /auth/envoy/x HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n | negative Content-Length
 400 eof | POST /auth/envoy/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhi\r\n0\r\n\r\n | chunk size that is not hex
