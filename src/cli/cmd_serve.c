@@ -26,7 +26,7 @@ static const struct opt_row serve_rows[] = {
     {"allow-remote", OPT_FLAG, NULL, "permit a listen address that is not loopback", NULL,
      offsetof(serve_ctx, o.allow_remote)},
     {"redis", OPT_VALUE, "URL",
-     "share revocations and usage through Redis: redis://[:PASSWORD@]HOST:PORT[/DB] or unix:PATH "
+     "share revocations and usage through Redis: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or unix:PATH "
      "(default: $JWTGUARD_REDIS_URL, which keeps a password out of the process list)",
      NULL, offsetof(serve_ctx, o.redis_url)},
     {"log", OPT_VALUE, "FILE|-|syslog|none", "where decision events go, one JSON object per line (default -, stdout)",
