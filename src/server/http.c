@@ -566,7 +566,6 @@ static bool framing_ambiguous(const h2o_req_t *req, const head_scan *scan)
  * the gateway's. Rejects a head over the policy's bound with 431. Returns
  * true when it sent a response.
  */
-
 static bool reject_head(srv_http *h, h2o_req_t *req)
 {
     head_scan scan;
