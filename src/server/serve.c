@@ -36,6 +36,31 @@ static void start_error(const char *what, const char *value, const char *todo)
     fprintf(stderr, "jwtguard: error: %s (%s): %s\n", what, value != NULL ? value : "", todo);
 }
 
+/* Prints a start-up error with its cause, such as strerror(), after what to do, as docs/CLI.md shows. */
+static void start_error_cause(const char *what, const char *value, const char *todo, const char *cause)
+{
+    fprintf(stderr, "jwtguard: error: %s (%s): %s [%s]\n", what, value != NULL ? value : "", todo, cause);
+}
+
+/* Returns what to do when bind() or listen() failed with `err`. */
+static const char *listen_advice(int err, bool is_unix)
+{
+    switch (err) {
+    case EADDRINUSE:
+        return is_unix ? "remove that file, which is not a socket, or choose another path with --listen unix:PATH"
+                       : "stop the process that listens there, or choose another port with --listen";
+    case EACCES:
+        return is_unix ? "let this user write to the socket's directory, or choose another path"
+                       : "choose a port from 1024 up, or grant the capability CAP_NET_BIND_SERVICE";
+    case EADDRNOTAVAIL:
+        return "listen on an address of this host";
+    case ENOENT:
+        return "create the socket's directory first";
+    default:
+        return "check the --listen value";
+    }
+}
+
 /* ---- listen socket ---------------------------------------------------------- */
 
 static int listen_unix(const char *path)
@@ -55,7 +80,8 @@ static int listen_unix(const char *path)
     if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
         unlink(path);
     if (fd < 0 || bind(fd, (const struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 512) != 0) {
-        start_error("cannot listen on the Unix socket", path, strerror(errno));
+        int err = errno;
+        start_error_cause("cannot listen on the Unix socket", path, listen_advice(err, true), strerror(err));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -118,7 +144,8 @@ static int listen_tcp(const char *addr, bool allow_remote)
     int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
         bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 512) != 0) {
-        start_error("cannot listen", addr, strerror(errno));
+        int err = errno;
+        start_error_cause("cannot listen", addr, listen_advice(err, false), strerror(err));
         if (fd >= 0)
             close(fd);
         fd = -1;
@@ -146,7 +173,8 @@ static bool load_secret(const char *path, uint8_t digest[SRV_FP_LEN])
     if (fd >= 0)
         close(fd);
     if (n < 0) {
-        start_error("cannot read the shared-secret file", path, strerror(errno));
+        start_error_cause("cannot read the shared-secret file", path,
+                          "check the path and that this user may read the file", strerror(errno));
         return false;
     }
 
@@ -355,6 +383,36 @@ static void log_start(srv_server *s, const srv_options *o, const srv_http_limits
     srv_log_write(s->log, text, len);
 }
 
+/*
+ * Reports a policy that cannot be loaded. The loader's detail starts with
+ * "PATH: " or "PATH:LINE:COLUMN: ", so that position becomes the message's
+ * value, and the rest its cause.
+ */
+static void policy_error(const char *path, const char *detail)
+{
+    size_t path_len = strlen(path);
+    const char *cause = detail;
+    char position[JWG_DETAIL_MAX];
+
+    snprintf(position, sizeof(position), "%s", path);
+    if (strncmp(detail, path, path_len) == 0 && detail[path_len] == ':') {
+        size_t end = path_len + strspn(detail + path_len, ":0123456789");
+        while (end > path_len && detail[end - 1] != ':')
+            end--;
+        if (end > path_len && detail[end] == ' ') {
+            snprintf(position, sizeof(position), "%.*s", (int)(end - 1), detail);
+            cause = detail + end + 1;
+        }
+    }
+    if (strstr(cause, "cannot open") != NULL)
+        start_error_cause("cannot load the policy", position, "check the --policy path and that this user may read it",
+                          cause);
+    else
+        start_error_cause("cannot load the policy", position,
+                          "fix the file at that position, and run jwtguard policy lint FILE to list every problem",
+                          cause);
+}
+
 /* Builds everything but the HTTP server; NULL after reporting the error. */
 static srv_server *server_new(const srv_options *o)
 {
@@ -366,12 +424,14 @@ static srv_server *server_new(const srv_options *o)
 
     s->log = srv_log_open(o->log_target);
     if (s->log == NULL)
-        start_error("cannot open the log", o->log_target, strerror(errno));
+        start_error_cause("cannot open the log", o->log_target,
+                          "check that the directory exists and that this user may write there, or use --log -",
+                          strerror(errno));
     bool ok = s->log != NULL;
     if (ok && o->shared_secret_file != NULL)
         ok = s->secret_required = load_secret(o->shared_secret_file, s->secret_digest);
     if (ok && (s->config = srv_config_load(o->policy_path, 1, detail, sizeof(detail))) == NULL) {
-        start_error("cannot load the policy", o->policy_path, detail);
+        policy_error(o->policy_path, detail);
         ok = false;
     }
     if (ok)
@@ -403,7 +463,7 @@ int srv_serve_run(const srv_options *o)
     srv_http *h = fd >= 0 ? srv_http_start(s, fd, &lim, detail, sizeof(detail)) : NULL;
     if (h == NULL) {
         if (fd >= 0) {
-            start_error("cannot start the HTTP server", o->listen, detail);
+            start_error("cannot start the HTTP server", o->listen != NULL ? o->listen : SRV_DEFAULT_LISTEN, detail);
             close(fd);
         }
         server_free(s);

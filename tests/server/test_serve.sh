@@ -300,13 +300,18 @@ assert "503 logged as keys_unavailable" grep -q '"reason":"keys_unavailable","er
 
 # Start-up errors.
 write_policy bad-prefix.yaml "  redis_prefix: 'a*b'"
+printf 'version: 1\n- [\n' > broken.yaml
 check_table <<EOF_TABLE
 serve --policy $WORK/bad-prefix.yaml                   | 2 | redis_prefix                        | glob character in the Redis prefix
 serve                                                  | 2 | missing option (--policy)            | policy required
 serve --policy $WORK/policy.yaml --listen 0.0.0.0:1    | 2 | listen address is not loopback      | remote needs --allow-remote
 serve --policy $WORK/policy.yaml --listen nonsense     | 2 | invalid listen address (nonsense)   | address form
 serve --policy $WORK/policy.yaml --threads 0           | 2 | invalid value (--threads)           | thread count range
-serve --policy $WORK/missing.yaml                      | 2 | cannot load the policy              | policy file missing
+serve --policy $WORK/missing.yaml                      | 2 | cannot load the policy ($WORK/missing.yaml): check the --policy path and that this user may read it [cannot open: No such file or directory] | policy file missing, its path named once
+serve --policy $WORK/broken.yaml                       | 2 | cannot load the policy ($WORK/broken.yaml:2:1): fix the file at that position, and run jwtguard policy lint FILE to list every problem [invalid YAML: | YAML error named by its position
+serve --policy $WORK/policy.yaml --log $WORK/no/x.log  | 2 | cannot open the log ($WORK/no/x.log): check that the directory exists and that this user may write there, or use --log - [No such file or directory] | log folder missing
+serve --policy $WORK/policy.yaml --log none --shared-secret-file $WORK/no-secret | 2 | cannot read the shared-secret file ($WORK/no-secret): check the path and that this user may read the file [No such file or directory] | secret file missing
+serve --policy $WORK/policy.yaml --log none --listen 127.0.0.1:$SERVE_PORT | 2 | cannot listen (127.0.0.1:$SERVE_PORT): stop the process that listens there, or choose another port with --listen [Address already in use] | port taken by a running service
 serve --help                                           | 0 | --shared-secret-file FILE           | help lists options
 EOF_TABLE
 
