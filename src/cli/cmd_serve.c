@@ -34,7 +34,9 @@ static const struct opt_row serve_rows[] = {
     {"threads", OPT_VALUE, "N", "HTTP threads, 1 to 256 (default: one per CPU, at least 2)", NULL,
      offsetof(serve_ctx, threads)},
     {"shared-secret-file", OPT_VALUE, "FILE",
-     "require this secret in the policy's shared-secret header (default X-Jwtguard-Secret)", NULL,
+     "file with the secret that the gateway must send in the header named by gateway.shared_secret_header, "
+     "X-Jwtguard-Secret unless set (default: no secret required)",
+     NULL,
      offsetof(serve_ctx, o.shared_secret_file)},
     {"max-connections", OPT_VALUE, "N", "open connections at most, 16 to 100000 (default 1024)", NULL,
      offsetof(serve_ctx, max_connections)},

@@ -27,6 +27,7 @@
 #define SRV_DEFAULT_CONNECTIONS 1024u
 #define SRV_DEFAULT_REQUEST_TIMEOUT_S 10u
 #define SRV_DEFAULT_IDLE_TIMEOUT_S 60u
+#define SRV_SECRET_MIN 16u
 #define SRV_SECRET_MAX 4096u
 /* Seconds a stop waits for requests in progress before closing connections. */
 #define SRV_DRAIN_S 10
@@ -164,29 +165,51 @@ static int open_listener(const srv_options *o)
 
 /* ---- shared secret ------------------------------------------------------- */
 
-/* Reads the secret file (one trailing line break ignored) and keeps only its SHA-256. */
+/*
+ * Reads the secret file and keeps only its SHA-256. The secret is the file's
+ * bytes without one trailing "\n": 16 to 4096 bytes without NUL. A file
+ * that other users may read or write is rejected, because any account on
+ * the host could then call the service as the gateway. Group access is
+ * allowed so that a deployment group can own the file.
+ */
 static bool load_secret(const char *path, uint8_t digest[SRV_FP_LEN])
 {
     char buf[SRV_SECRET_MAX + 1];
+    struct stat st;
+    char mode[16];
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
-    if (fd >= 0)
-        close(fd);
-    if (n < 0) {
+    if (fd < 0 || fstat(fd, &st) != 0) {
         start_error_cause("cannot read the shared-secret file", path,
                           "check the path and that this user may read the file", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    if ((st.st_mode & (S_IROTH | S_IWOTH)) != 0) {
+        close(fd);
+        snprintf(mode, sizeof(mode), "mode %04o", (unsigned)(st.st_mode & 07777));
+        start_error_cause("shared-secret file is readable or writable by others", path, "run chmod o-rw on the file", mode);
+        return false;
+    }
+    ssize_t n = read(fd, buf, sizeof(buf));
+    int read_errno = errno;
+    close(fd);
+    if (n < 0) {
+        start_error_cause("cannot read the shared-secret file", path,
+                          "check the path and that this user may read the file", strerror(read_errno));
         return false;
     }
 
     size_t len = (size_t)n;
     if (len > 0 && buf[len - 1] == '\n')
         len--;
-    bool ok = len > 0 && len <= SRV_SECRET_MAX && memchr(buf, '\0', len) == NULL;
+    bool ok = len >= SRV_SECRET_MIN && len <= SRV_SECRET_MAX && memchr(buf, '\0', len) == NULL;
     if (ok)
         SHA256((const unsigned char *)buf, len, digest);
     OPENSSL_cleanse(buf, sizeof(buf));
     if (!ok)
-        start_error("invalid shared-secret file", path, "write 1 to 4096 bytes without NUL on one line");
+        start_error("invalid shared-secret file", path,
+                    "write 16 to 4096 bytes without NUL on one line, for example with openssl rand -hex 32");
     return ok;
 }
 

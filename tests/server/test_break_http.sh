@@ -186,17 +186,17 @@ assert "serves again after the descriptors are back" \
     [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$FD_PORT/healthz")" = 200 ]
 
 # The shared-secret header counts only when sent exactly once.
-printf 'gateway-secret\n' > secret
+printf 'gateway-secret16\n' > secret
 chmod 600 secret
 start_serve --policy policy.yaml --threads 2 --shared-secret-file secret
 SECRET_CHECK='GET /auth/nginx HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer @ALICE@\r\nX-Original-Method: GET\r\nX-Original-URI: /public\r\n'
 raw_table "$SERVE_PORT" <<EOF_TABLE
-200 open | ${SECRET_CHECK}X-Jwtguard-Secret: gateway-secret\r\n\r\n | secret once
+200 open | ${SECRET_CHECK}X-Jwtguard-Secret: gateway-secret16\r\n\r\n | secret once
 403 open | ${SECRET_CHECK}\r\n | secret missing
-403 open | ${SECRET_CHECK}X-Jwtguard-Secret: gateway-secret\r\nX-Jwtguard-Secret: wrong\r\n\r\n | right secret, then a wrong one
-403 open | ${SECRET_CHECK}X-Jwtguard-Secret: wrong\r\nX-Jwtguard-Secret: gateway-secret\r\n\r\n | wrong secret, then the right one
-403 open | ${SECRET_CHECK}X-Jwtguard-Secret: gateway-secret\r\nx-jwtguard-secret: gateway-secret\r\n\r\n | right secret twice
-403 open | GET /metrics HTTP/1.1\r\nHost: x\r\nX-Jwtguard-Secret: gateway-secret\r\nX-Jwtguard-Secret: gateway-secret\r\n\r\n | metrics with the secret twice
+403 open | ${SECRET_CHECK}X-Jwtguard-Secret: gateway-secret16\r\nX-Jwtguard-Secret: wrong\r\n\r\n | right secret, then a wrong one
+403 open | ${SECRET_CHECK}X-Jwtguard-Secret: wrong\r\nX-Jwtguard-Secret: gateway-secret16\r\n\r\n | wrong secret, then the right one
+403 open | ${SECRET_CHECK}X-Jwtguard-Secret: gateway-secret16\r\nx-jwtguard-secret: gateway-secret16\r\n\r\n | right secret twice
+403 open | GET /metrics HTTP/1.1\r\nHost: x\r\nX-Jwtguard-Secret: gateway-secret16\r\nX-Jwtguard-Secret: gateway-secret16\r\n\r\n | metrics with the secret twice
 EOF_TABLE
 log_settle
 assert "repeated secret is caller_rejected" \

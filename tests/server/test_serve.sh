@@ -241,14 +241,16 @@ S=$(curl -s -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' --dat
 assert "chunked body over 64 KiB is 413 ($S)" [ "$S" = 413 ]
 
 # Shared secret: the gateway must send it, on the auth endpoints and /metrics.
-printf 'gateway-secret\n' > secret && chmod 600 secret
+# The file holds the 16-byte minimum and a newline, which is not part of the
+# secret, and group members may read it.
+printf 'gateway-secret16\n' > secret && chmod 640 secret
 start_serve --policy policy.yaml --shared-secret-file secret
 request_table <<EOF_TABLE
 403 | /auth/nginx | secret missing              | -H "Authorization: Bearer $B" -H 'X-Original-Method: GET' -H 'X-Original-URI: /public'
-403 | /auth/nginx | secret wrong                | -H 'X-Jwtguard-Secret: gateway-secreT' -H "Authorization: Bearer $B" -H 'X-Original-Method: GET' -H 'X-Original-URI: /public'
-200 | /auth/nginx | secret right                | -H 'X-Jwtguard-Secret: gateway-secret' -H "Authorization: Bearer $B" -H 'X-Original-Method: GET' -H 'X-Original-URI: /public'
+403 | /auth/nginx | secret wrong                | -H 'X-Jwtguard-Secret: gateway-secret1T' -H "Authorization: Bearer $B" -H 'X-Original-Method: GET' -H 'X-Original-URI: /public'
+200 | /auth/nginx | secret right                | -H 'X-Jwtguard-Secret: gateway-secret16' -H "Authorization: Bearer $B" -H 'X-Original-Method: GET' -H 'X-Original-URI: /public'
 403 | /metrics    | metrics need the secret too |
-200 | /metrics    | metrics with the secret     | -H 'X-Jwtguard-Secret: gateway-secret'
+200 | /metrics    | metrics with the secret     | -H 'X-Jwtguard-Secret: gateway-secret16'
 200 | /healthz    | health needs no secret      |
 EOF_TABLE
 
@@ -301,6 +303,11 @@ assert "503 logged as keys_unavailable" grep -q '"reason":"keys_unavailable","er
 # Start-up errors.
 write_policy bad-prefix.yaml "  redis_prefix: 'a*b'"
 printf 'version: 1\n- [\n' > broken.yaml
+printf 'fifteen-bytes-x\n' > secret-15 && chmod 600 secret-15
+printf 'sixteen\0bytes-xx\n' > secret-nul && chmod 600 secret-nul
+head -c 4097 /dev/zero | tr '\0' x > secret-big && chmod 600 secret-big
+printf 'gateway-secret16\n' > secret-644 && chmod 644 secret-644
+printf 'gateway-secret16\n' > secret-602 && chmod 602 secret-602
 check_table <<EOF_TABLE
 serve --policy $WORK/bad-prefix.yaml                   | 2 | redis_prefix                        | glob character in the Redis prefix
 serve                                                  | 2 | missing option (--policy)            | policy required
@@ -313,6 +320,11 @@ serve --policy $WORK/policy.yaml --log $WORK/no/x.log  | 2 | cannot open the log
 serve --policy $WORK/policy.yaml --log none --shared-secret-file $WORK/no-secret | 2 | cannot read the shared-secret file ($WORK/no-secret): check the path and that this user may read the file [No such file or directory] | secret file missing
 serve --policy $WORK/policy.yaml --log none --listen 127.0.0.1:$SERVE_PORT | 2 | cannot listen (127.0.0.1:$SERVE_PORT): stop the process that listens there, or choose another port with --listen [Address already in use] | port taken by a running service
 serve --help                                           | 0 | --shared-secret-file FILE           | help lists options
+serve --policy $WORK/policy.yaml --log none --shared-secret-file $WORK/secret-15 | 2 | invalid shared-secret file ($WORK/secret-15): write 16 to 4096 bytes without NUL on one line | secret one byte under the minimum
+serve --policy $WORK/policy.yaml --log none --shared-secret-file $WORK/secret-nul | 2 | invalid shared-secret file ($WORK/secret-nul): write 16 to 4096 bytes | NUL inside the secret
+serve --policy $WORK/policy.yaml --log none --shared-secret-file $WORK/secret-big | 2 | invalid shared-secret file ($WORK/secret-big): write 16 to 4096 bytes | secret over 4096 bytes
+serve --policy $WORK/policy.yaml --log none --shared-secret-file $WORK/secret-644 | 2 | shared-secret file is readable or writable by others ($WORK/secret-644): run chmod o-rw on the file [mode 0644] | others may read the secret
+serve --policy $WORK/policy.yaml --log none --shared-secret-file $WORK/secret-602 | 2 | shared-secret file is readable or writable by others ($WORK/secret-602): run chmod o-rw on the file [mode 0602] | others may replace the secret
 EOF_TABLE
 
 # A Unix socket listener.
