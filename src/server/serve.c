@@ -163,6 +163,17 @@ static int open_listener(const srv_options *o)
     return listen_tcp(listen_at, o->allow_remote);
 }
 
+/* Removes the Unix socket file at a clean stop, so that no stale socket refuses connections until a restart. */
+static void remove_unix_socket(const srv_options *o)
+{
+    struct stat st;
+
+    if (o->listen == NULL || strncmp(o->listen, "unix:", 5) != 0)
+        return;
+    if (lstat(o->listen + 5, &st) == 0 && S_ISSOCK(st.st_mode))
+        unlink(o->listen + 5);
+}
+
 /* ---- shared secret ------------------------------------------------------- */
 
 /*
@@ -497,6 +508,7 @@ int srv_serve_run(const srv_options *o)
     signal_loop(s, h, &set, o->policy_path);
     stop(s, h);
     close(fd);
+    remove_unix_socket(o);
     srv_log_event(s->log, "stop", "stopped");
     server_free(s);
     return 0;

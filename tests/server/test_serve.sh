@@ -329,11 +329,21 @@ EOF_TABLE
 
 # A Unix socket listener.
 "$JWTGUARD" serve --policy policy.yaml --listen "unix:$WORK/serve.sock" --log none &
-SERVE_PIDS+=($!)
+UNIX_PID=$!
+SERVE_PIDS+=("$UNIX_PID")
 for _ in $(seq 1 50); do [ -S "$WORK/serve.sock" ] && break; sleep 0.1; done
 S=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$WORK/serve.sock" -H "Authorization: Bearer $B" \
     -H 'X-Original-Method: GET' -H 'X-Original-URI: /public' http://localhost/auth/nginx)
 assert "Unix socket serves ($S)" [ "$S" = 200 ]
+
+# A clean stop removes the socket file.
+kill -TERM "$UNIX_PID"
+set +e
+wait "$UNIX_PID"
+STATUS=$?
+set -e
+assert "Unix socket service exits 0 on SIGTERM (got $STATUS)" [ "$STATUS" = 0 ]
+assert "Unix socket file removed at stop" [ ! -e "$WORK/serve.sock" ]
 
 # SIGTERM: a clean stop with exit status 0.
 kill -TERM "$MAIN_PID"
