@@ -246,11 +246,18 @@ static bool check_options(struct revoke_ctx *ctx, int64_t now)
         cli_error("missing Redis URL", "--redis", "give --redis URL or set JWTGUARD_REDIS_URL");
         return false;
     }
+    /* Rejected before any connection, so that the message does not blame the network. */
+    if (strncmp(ctx->redis_url, "rediss://", 9) == 0) {
+        cli_error("Redis over TLS (rediss://) is not supported", "--redis",
+                  "give a redis:// or unix: URL, and reach a remote Redis through a TLS tunnel such as stunnel, "
+                  "because hiredis 0.14 has no TLS");
+        return false;
+    }
     if (ctx->token_file != NULL && !read_token_file(ctx))
         return false;
     if ((ctx->jti == NULL) == (ctx->sub == NULL)) {
-        cli_error("give exactly one of --jti and --sub", ctx->jti != NULL ? "--jti, --sub" : NULL,
-                  "revoke one token by --jti, or a subject's tokens by --sub");
+        cli_error("give exactly one of --jti, --sub and --token-file", ctx->jti != NULL ? "--jti, --sub" : NULL,
+                  "revoke one token by --jti or --token-file, or a subject's tokens by --sub");
         return false;
     }
     if (ctx->jti != NULL && ctx->have_before) {

@@ -15,8 +15,9 @@ R="revoke --redis $URL"
 check_table <<EOF_TABLE
 revoke --help                          | 0 | --jti ID                                   | help lists the options
 revoke --jti x                         | 2 | missing Redis URL (--redis)                | no URL and no environment variable
-$R                                     | 2 | give exactly one of --jti and --sub:       | nothing to revoke
-$R --jti x --sub y                     | 2 | give exactly one of --jti and --sub (--jti, --sub) | both kinds at once
+$R                                     | 2 | give exactly one of --jti, --sub and --token-file: revoke one token by --jti or --token-file, or a subject's tokens by --sub | nothing to revoke
+$R --jti x --sub y                     | 2 | give exactly one of --jti, --sub and --token-file (--jti, --sub) | both kinds at once
+revoke --redis rediss://127.0.0.1:1 --jti x | 2 | Redis over TLS (rediss://) is not supported (--redis): give a redis:// or unix: URL, and reach a remote Redis through a TLS tunnel such as stunnel, because hiredis 0.14 has no TLS | TLS URL rejected before connecting
 $R --jti x --before $T                 | 2 | option applies only to --sub (--before)    | --before means nothing for a jti
 $R --sub x --expires $((T + 60))       | 2 | option applies only to --jti (--expires)   | a sub has no single exp
 $R --jti x --expires $((T + 60)) --ttl 5 | 2 | give at most one of --expires and --ttl  | two expiries
