@@ -9,6 +9,8 @@
 # Environment: BUILD_DIR (default build, for bench_server_tokens and
 # jwtguard keygen), DURATION, REPS, TRANSPORT, NGINX_WORKERS and TABLE_THREADS
 # as for bench/bench_server.sh, but with one worker for every server by default.
+# The candidates need libmicrohttpd-dev, libevent-dev and libh2o-evloop-dev;
+# scripts/install-deps.sh installs only the last two.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
