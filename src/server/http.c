@@ -6,7 +6,7 @@
  * (headers and body) too slowly.
  *
  * Threads: each loop thread owns the connections it accepted, and only it
- * touches them. The signal thread asks for a sweep, a quiesce or a stop
+ * touches them. The signal thread requests a sweep, a quiesce or a stop
  * through atomics that each loop reads at least every LOOP_WAIT_MS.
  */
 /* accept4(2) is a Linux extension. */
@@ -98,6 +98,8 @@ struct srv_http {
     size_t header_limit;
     atomic_uint in_flight;
     atomic_int state; /* http_state */
+    _Atomic int64_t rejected_logged_at; /* monotonic seconds of the last connection_rejected event */
+    _Atomic int64_t paused_logged_at;   /* monotonic seconds of the last accept_paused event */
     http_loop *loops;
     unsigned loop_count;
 };
@@ -639,6 +641,50 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
 
 /* ---- loops ------------------------------------------------------------------- */
 
+/* Minimum seconds between two events of one kind about accepting; the metrics count every case. */
+#define ACCEPT_LOG_INTERVAL_S 60
+
+/* Writes an event at most once per ACCEPT_LOG_INTERVAL_S for the timestamp `logged_at`. */
+static void log_accept_event(srv_http *h, _Atomic int64_t *logged_at, const char *event, const char *message)
+{
+    int64_t now = mono_seconds();
+    int64_t last = atomic_load(logged_at);
+
+    if (last != 0 && now - last < ACCEPT_LOG_INTERVAL_S)
+        return;
+    if (atomic_compare_exchange_strong(logged_at, &last, now))
+        srv_log_event(h->server->log, event, message);
+}
+
+static void reject_connection(http_loop *l, int fd)
+{
+    srv_http *h = l->h;
+    char message[200];
+
+    close(fd);
+    atomic_fetch_add(&h->server->metrics.connections_rejected, 1);
+    snprintf(message, sizeof(message),
+             "every --max-connections slot (%zu) is in use, so a new connection was closed: raise --max-connections",
+             h->slot_count);
+    log_accept_event(h, &h->rejected_logged_at, "connection_rejected", message);
+}
+
+static void pause_accepting(http_loop *l, h2o_socket_t *listener, int err)
+{
+    srv_http *h = l->h;
+    char message[200];
+
+    /* The listener stays readable while the connection waits in the backlog, so an immediate retry would spin. */
+    h2o_socket_read_stop(listener);
+    l->accept_resume_ns = mono_ns() + ACCEPT_PAUSE_MS * 1000000u;
+    atomic_fetch_add(&h->server->metrics.accept_pauses, 1);
+    snprintf(message, sizeof(message),
+             "accept failed (%s), so accepting pauses for %u ms: raise the descriptor limit (ulimit -n) above "
+             "--max-connections",
+             strerror(err), ACCEPT_PAUSE_MS);
+    log_accept_event(h, &h->paused_logged_at, "accept_paused", message);
+}
+
 static void set_nodelay(int fd)
 {
     int on = 1;
@@ -650,8 +696,7 @@ static void accept_one(http_loop *l, int fd)
 {
     conn_slot *slot = slot_take(l->h, l, fd);
     if (slot == NULL) {
-        /* Over --max-connections: closed as soon as accepted. */
-        close(fd);
+        reject_connection(l, fd);
         return;
     }
 
@@ -675,14 +720,8 @@ static void on_accept(h2o_socket_t *listener, const char *err)
             accept_one(l, fd);
             continue;
         }
-        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-            /*
-             * The listener stays readable while the connection waits in the
-             * backlog, so an immediate retry would spin: pause for a while.
-             */
-            h2o_socket_read_stop(listener);
-            l->accept_resume_ns = mono_ns() + ACCEPT_PAUSE_MS * 1000000u;
-        }
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+            pause_accepting(l, listener, errno);
         return;
     }
 }
@@ -707,7 +746,7 @@ static void listener_close(http_loop *l)
     l->listener = NULL;
 }
 
-/* Acts on what the signal thread asked since the last wake-up. */
+/* Acts on what the signal thread requested since the last wake-up. */
 static void loop_housekeeping(http_loop *l, int state)
 {
     if (state != HTTP_RUNNING)
@@ -716,7 +755,8 @@ static void loop_housekeeping(http_loop *l, int state)
         l->accept_resume_ns = 0;
         h2o_socket_read_start(l->listener, on_accept);
     }
-    if (atomic_exchange(&l->sweep_due, false))
+    /* A plain load first: this runs after every batch of events, and a sweep is due once a second. */
+    if (atomic_load(&l->sweep_due) && atomic_exchange(&l->sweep_due, false))
         sweep_loop(l, false);
 }
 
@@ -756,12 +796,15 @@ static bool conf_init(srv_http *h, const srv_http_limits *lim)
 {
     h2o_config_init(&h->conf);
     h->conf_ready = true;
-    /* No Server header: the version helps nobody but an attacker. */
+    /* No Server header, because the version is useful only to an attacker. */
     h->conf.server_name = h2o_iovec_init("", 0);
     h->conf.max_request_entity_size = SRV_BODY_MAX;
     /* HTTP/1.1 only: no h2c upgrade and no HTTP/2 prior knowledge. */
     h->conf.http1.upgrade_to_http2 = 0;
-    /* h2o's own timer, from a connection's start or previous answer; the sweep acts first when shorter. */
+    /*
+     * h2o's own timer counts from a connection's start or previous response.
+     * The sweep closes the connection first when --request-timeout is shorter.
+     */
     h->conf.http1.req_timeout = (uint64_t)lim->idle_timeout_s * 1000u;
 
     h2o_hostconf_t *host = h2o_config_register_host(&h->conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);

@@ -12,7 +12,7 @@ typedef struct srv_http_limits {
     unsigned threads;
     unsigned max_connections;
     unsigned request_timeout_s;  /* to send each request header, from accept or the previous response */
-    unsigned idle_timeout_s;     /* h2o closes a connection this long after its start or previous answer */
+    unsigned idle_timeout_s;     /* h2o closes a connection this long after its start or previous response */
     size_t header_limit;         /* request line and headers at most this size, else 431 */
 } srv_http_limits;
 

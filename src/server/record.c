@@ -243,6 +243,10 @@ char *srv_metrics_render(srv_server *s, size_t *len)
     counter(&t, "jwtguard_anomaly_alerts_total", "Anomaly alerts raised by decisions.", "counter", atomic_load(&m->alerts));
     counter(&t, "jwtguard_slow_connections_closed_total", "Connections closed for sending a request header too slowly.",
             "counter", atomic_load(&m->connections_closed_slow));
+    counter(&t, "jwtguard_connections_rejected_total", "Connections closed at accept because every slot was in use.",
+            "counter", atomic_load(&m->connections_rejected));
+    counter(&t, "jwtguard_accept_pauses_total", "Pauses of accepting after accept4() ran out of descriptors or memory.",
+            "counter", atomic_load(&m->accept_pauses));
     counter(&t, "jwtguard_state_revoked_total", "Requests denied as revoked.", "counter", ss.revoked);
     counter(&t, "jwtguard_state_anomaly_alerts_total", "Anomaly alerts counted by the shared state.", "counter",
             ss.anomaly_alerts);

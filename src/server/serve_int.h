@@ -109,6 +109,8 @@ typedef struct srv_metrics {
     atomic_uint_fast64_t reload_failures;
     atomic_uint_fast64_t alerts;
     atomic_uint_fast64_t connections_closed_slow;
+    atomic_uint_fast64_t connections_rejected; /* closed at accept: every --max-connections slot in use */
+    atomic_uint_fast64_t accept_pauses;        /* accept4() failed for lack of descriptors or memory */
 } srv_metrics;
 
 /* Everything the request threads share. */

@@ -135,6 +135,11 @@ assert "100 connections with 64 slots: $got, expected 64 answered, 36 closed, un
 sleep 0.3
 got=$("${CLIENT[@]}" flood "$MAIN_PORT" 64)
 assert "slots back after the flood: $got, expected 64 answered" grep -Eq "^answered 64 closed 0 " <<< "$got"
+rejected=$(curl -s "http://127.0.0.1:$MAIN_PORT/metrics" | awk '$1 == "jwtguard_connections_rejected_total" { print $2 }')
+assert "rejected connections counted: $rejected, expected 36" [ "$rejected" = 36 ]
+log_settle
+assert "one connection_rejected event for the flood" \
+    [ "$(grep -c '"event":"connection_rejected"' "$SERVE_LOG")" = 1 ]
 
 # SIGHUP while 50 connections are busy: every request gets its response, nothing is cut.
 "${CLIENT[@]}" busy "$MAIN_PORT" 50 40 "$ALICE" > busy-hup.txt &
@@ -184,6 +189,8 @@ assert "held connections: $(cat hold.txt)" [ "$(cat hold.txt)" = "held 100" ]
 sleep 0.3
 assert "serves again after the descriptors are back" \
     [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$FD_PORT/healthz")" = 200 ]
+pauses=$(curl -s "http://127.0.0.1:$FD_PORT/metrics" | awk '$1 == "jwtguard_accept_pauses_total" { print $2 }')
+assert "accept pauses counted: $pauses, expected at least 1" [ "${pauses:-0}" -ge 1 ]
 
 # The shared-secret header counts only when sent exactly once.
 printf 'gateway-secret16\n' > secret
