@@ -24,11 +24,11 @@
 #                table always measures both
 #   ONLY_THROUGHPUT  1 stops after the throughput table (bench/httplib/compare.sh)
 #
-# Setup: nginx in front (its protected location serves empty_gif, because
-# a `return` would skip auth_request), upstream keep-alive to the auth
-# service over a Unix socket or loopback TCP; the static responder is a
-# second nginx answering `return 200` on both; jwtguard serve logs every
-# decision to a file. Each server runs with its default workers unless the
+# Setup: nginx in front keeps upstream connections alive to the auth
+# service over a Unix socket or loopback TCP. Its protected location
+# serves empty_gif, because a `return` would skip auth_request. The static
+# responder is a second nginx that returns 200 on both transports, and
+# jwtguard serve logs every decision to a file. Each server runs with its default workers unless the
 # environment says otherwise. wrk, nginx and the auth service share the
 # machine's CPUs.
 set -euo pipefail

@@ -28,7 +28,7 @@ build() { # CANDIDATE
         *) echo "compare.sh: error: unknown candidate ($1): use mhd, evhttp or h2o" >&2; exit 2 ;;
     esac
     if ! cc -O2 "$HERE/$1_ok.c" -o "$WORK/$1_ok" $flags 2> "$WORK/cc.err"; then
-        echo "compare.sh: error: $1_ok.c did not build (is its -dev package installed?); the compiler said:" >&2
+        echo "compare.sh: error: $1_ok.c failed to build: install its -dev package; the compiler output follows" >&2
         cat "$WORK/cc.err" >&2
         exit 1
     fi

@@ -1,6 +1,6 @@
 /*
- * evhttp_ok.c: the smallest libevent evhttp server answering nginx's auth
- * subrequest: 200, no body, one identity header, keep-alive. One of the
+ * evhttp_ok.c: the smallest libevent evhttp server that responds to nginx's auth
+ * subrequest with 200, no body, one identity header, keep-alive. One of the
  * candidates measured for the gateway's HTTP library (docs/DECISIONS.md,
  * bench/httplib/compare.sh). Not part of the build:
  * cc -O2 evhttp_ok.c -o evhttp_ok $(pkg-config --cflags --libs libevent)

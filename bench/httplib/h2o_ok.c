@@ -1,6 +1,6 @@
 /*
- * h2o_ok.c: the smallest h2o (libh2o-evloop) server answering nginx's auth
- * subrequest: 200, no body, one identity header, keep-alive. One of the
+ * h2o_ok.c: the smallest h2o (libh2o-evloop) server that responds to nginx's auth
+ * subrequest with 200, no body, one identity header, keep-alive. One of the
  * candidates measured for the gateway's HTTP library (docs/DECISIONS.md,
  * bench/httplib/compare.sh). Not part of the build:
  * cc -O2 h2o_ok.c -o h2o_ok $(pkg-config --cflags --libs libh2o-evloop) -lpthread

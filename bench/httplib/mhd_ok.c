@@ -1,6 +1,6 @@
 /*
- * mhd_ok.c: the smallest libmicrohttpd server answering nginx's auth
- * subrequest: 200, no body, one identity header, keep-alive. One of the
+ * mhd_ok.c: the smallest libmicrohttpd server that responds to nginx's auth
+ * subrequest with 200, no body, one identity header, keep-alive. One of the
  * candidates measured for the gateway's HTTP library (docs/DECISIONS.md,
  * bench/httplib/compare.sh). Not part of the build:
  * cc -O2 mhd_ok.c -o mhd_ok $(pkg-config --cflags --libs libmicrohttpd)
@@ -18,7 +18,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 {
     static int marker;
     (void)cls; (void)url; (void)method; (void)version; (void)data; (void)size;
-    /* Queueing at the first call, before MHD knows there is no body, makes it answer "Connection: close". */
+    /* A response queued at the first call, before MHD has read that there is no body, gets "Connection: close". */
     if (*state == NULL) {
         *state = &marker;
         return MHD_YES;

@@ -15,7 +15,7 @@ noread PORT PID COUNT
     Pipelines COUNT requests on one connection without reading a byte and
     prints the service's VmRSS growth in KiB (after minus before).
 flood PORT COUNT
-    Opens COUNT connections at once and sends a request on each; prints
+    Opens COUNT connections at once and sends a request on each. Prints
     how many got a 200, how many were closed without a response, and the
     seconds it took, as "answered N closed N seconds S".
 hold PORT COUNT SECONDS

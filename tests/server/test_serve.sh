@@ -241,8 +241,8 @@ S=$(curl -s -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' --dat
 assert "chunked body over 64 KiB is 413 ($S)" [ "$S" = 413 ]
 
 # Shared secret: the gateway must send it, on the auth endpoints and /metrics.
-# The file holds the 16-byte minimum and a newline, which is not part of the
-# secret, and group members may read it.
+# The file contains the 16-byte minimum and a newline, which is not part of
+# the secret, and group members may read it.
 printf 'gateway-secret16\n' > secret && chmod 640 secret
 start_serve --policy policy.yaml --shared-secret-file secret
 request_table <<EOF_TABLE
